@@ -1,0 +1,38 @@
+/*
+ * main.c - the control domain's entry: print the banner, then either run the
+ * self-test its command line names (selftest=<name>) and power off, or offer
+ * the console prompt.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <skiff/guest.h>
+#include <skiff/hypercall.h>
+
+#include "dom0.h"
+
+void dom0_banner(void)
+{
+    char extra[XEN_EXTRAVERSION_LEN] = "";
+    long ver = HYPERVISOR_xen_version(XENVER_version, NULL);
+
+    HYPERVISOR_xen_version(XENVER_extraversion, extra);
+    printf("dom0: Skiff control domain up (domid %u, %lu MiB, hypervisor %s, ABI %ld.%ld%s)\n",
+           start_info.domid, (unsigned long)(start_info.mem_bytes >> 20), start_info.hv_version,
+           ver >> 16, ver & 0xffff, extra);
+    for (unsigned int i = 0; i < start_info.nr_modules; i++)
+        printf("dom0: module %u: %lu bytes at 0x%lx \"%s\"\n", i,
+               (unsigned long)start_info.modules[i].size, (unsigned long)start_info.modules[i].base,
+               start_info.modules[i].cmdline);
+}
+
+int main(int argc, char **argv)
+{
+    dom0_banner();
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "selftest=", 9) == 0)
+            return dom0_selftest(argv[i] + 9) < 0 ? 1 : 0;
+    }
+    dom0_shell();
+    return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * selftest.c - self-tests dom0 runs when its command line says
+ * selftest=<name>: checks of the start info, the hypercalls a control domain
+ * relies on, and guest-lib's memory, each ending in a result line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <public/start_info.h>
+#include <skiff/guest.h>
+#include <skiff/hypercall.h>
+#include <skiff/malloc.h>
+#include <skiff/page_alloc.h>
+#include <skiff/test.h>
+
+#include "dom0.h"
+
+static void check_start_info(void)
+{
+    const struct skiff_start_info *si = &start_info;
+
+    TEST_EQ(si->domid, 0);
+    TEST_CHECK(si->flags & SIF_PRIVILEGED);
+    TEST_CHECK(si->flags & SIF_INITDOMAIN);
+    TEST_EQ(si->vcpus, 1);
+    TEST_CHECK(si->mem_bytes >= (4u << 20));
+    TEST_CHECK(si->shared_info > 0 && si->shared_info < si->mem_bytes);
+    TEST_CHECK(si->hypercall_page == (uint64_t)(uintptr_t)hypercall_page);
+    TEST_CHECK(si->nr_free > 0);
+    TEST_CHECK(si->has_machine_base);
+    for (unsigned int i = 0; i < si->nr_free; i++)
+        TEST_CHECK(si->free[i].base + si->free[i].size <= si->mem_bytes);
+}
+
+static void check_version(void)
+{
+    struct xen_feature_info fi = {0, 0};
+    char extra[XEN_EXTRAVERSION_LEN];
+
+    TEST_EQ(HYPERVISOR_xen_version(XENVER_version, NULL),
+            (SKIFF_ABI_MAJOR << 16) | SKIFF_ABI_MINOR);
+    TEST_EQ(HYPERVISOR_xen_version(XENVER_extraversion, extra), 0);
+    TEST_CHECK(strcmp(extra, "-skiff") == 0);
+    TEST_EQ(HYPERVISOR_xen_version(XENVER_get_features, &fi), 0);
+    TEST_CHECK(fi.submap & (1u << XENFEAT_auto_translated_physmap));
+    TEST_CHECK(fi.submap & (1u << XENFEAT_dom0));
+    TEST_EQ(HYPERVISOR_xen_version(XENVER_pagesize, NULL), 4096);
+}
+
+static void check_physinfo(void)
+{
+    struct skiff_sysctl op = {.cmd = SKIFF_SYSCTL_physinfo,
+                              .interface_version = SKIFF_SYSCTL_INTERFACE_VERSION};
+
+    TEST_EQ(HYPERVISOR_sysctl(&op), 0);
+    TEST_CHECK(op.u.physinfo.total_pages > 0);
+    TEST_CHECK(op.u.physinfo.free_pages > 0 &&
+               op.u.physinfo.free_pages < op.u.physinfo.total_pages);
+    TEST_CHECK(op.u.physinfo.cpu_khz > 0);
+    printf("dom0: %lu of %lu frames free, TSC %u kHz, %lu timer ticks\n",
+           (unsigned long)op.u.physinfo.free_pages, (unsigned long)op.u.physinfo.total_pages,
+           op.u.physinfo.cpu_khz, (unsigned long)op.u.physinfo.timer_ticks);
+}
+
+static void check_memory(void)
+{
+    size_t free_before = page_alloc_free_pages();
+    void *p[64];
+
+    for (unsigned int i = 0; i < 64; i++) {
+        p[i] = malloc(16u << (i % 12));
+        TEST_CHECK(p[i] != NULL);
+        if (p[i])
+            memset(p[i], (int)i, 16u << (i % 12));
+    }
+    for (unsigned int i = 0; i < 64; i++)
+        free(p[i]);
+    TEST_EQ(malloc_bytes_in_use(), 0);
+    TEST_EQ(page_alloc_free_pages(), free_before);
+}
+
+static int selftest_boot(void)
+{
+    check_start_info();
+    check_version();
+    check_physinfo();
+    check_memory();
+    return test_finish();
+}
+
+struct selftest {
+    const char *name;
+    const char *what;
+    int (*run)(void);
+};
+
+static const struct selftest selftests[] = {
+    {"boot", "start info, version, sysctl physinfo and memory of a fresh dom0", selftest_boot},
+};
+
+void dom0_list_selftests(void)
+{
+    for (unsigned int i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++)
+        printf("  %-10s %s\n", selftests[i].name, selftests[i].what);
+}
+
+int dom0_selftest(const char *name)
+{
+    for (unsigned int i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++)
+        if (strcmp(selftests[i].name, name) == 0)
+            return selftests[i].run();
+    printf("dom0: no self-test named '%s'; there are:\n", name);
+    dom0_list_selftests();
+    test_error("unknown self-test");
+    test_finish();
+    return -1;
+}

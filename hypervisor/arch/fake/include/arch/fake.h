@@ -1,0 +1,31 @@
+/*
+ * arch/fake.h - controls of the fake architecture for unit tests and fuzzers:
+ * a host buffer stands in for machine memory, the console is captured, and
+ * stopping the machine returns to the test through a jump buffer.
+ */
+#ifndef ARCH_FAKE_H
+#define ARCH_FAKE_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Creates `bytes` of fake machine memory and a frame pool over all of it but frame 0. */
+void fake_machine_init(size_t bytes);
+void fake_machine_fini(void);
+
+/* Everything the console printed since the last clear (NUL-terminated). */
+const char *fake_console_output(void);
+void fake_console_clear(void);
+/* Queues bytes for arch_console_getc. */
+void fake_console_input(const char *s);
+
+/*
+ * If set, arch_machine_exit() and arch_vcpu_run() longjmp here with value
+ * (code + 1) or FAKE_RUN_VCPU; otherwise they abort().
+ */
+extern jmp_buf *fake_exit_jmp;
+extern unsigned int fake_exit_code;
+#define FAKE_RUN_VCPU 0x1000
+
+#endif /* ARCH_FAKE_H */

@@ -1,0 +1,45 @@
+/*
+ * setup.c - boot of the x86_64 hypervisor, from the 64-bit entry in boot.S
+ * to entering dom0: console, boot information, command line, CPU features,
+ * memory, page tables, descriptor tables, syscall, interrupts and timers.
+ */
+#include <asm/layout.h>
+#include <asm/x86.h>
+#include <skiff/arch.h>
+#include <skiff/cmdline.h>
+#include <skiff/console.h>
+#include <skiff/exit.h>
+#include <skiff/setup.h>
+
+#include "x86.h"
+
+extern char boot_stack_top[];
+
+static struct boot_info boot_info;
+
+noreturn void hv_start_x86(uint32_t magic, uint32_t info_pa)
+{
+    struct boot_info *bi = &boot_info;
+    uint64_t stack_top = (uint64_t)boot_stack_top;
+
+    serial_init();
+    hv_tls_init();
+    if (multiboot_parse(magic, info_pa, bi)) {
+        pr_err("not started by a Multiboot loader (magic 0x%x): cannot boot", magic);
+        arch_machine_exit(EXIT_HV_PANIC);
+    }
+    hv_parse_cmdline(bi->cmdline);
+    hv_print_banner();
+    pr_info("loader: %s, command line: \"%s\"", bi->loader, bi->cmdline);
+    cpu_detect();
+    cpu_print_features();
+    mm_init(bi);
+    paging_init(bi);
+    percpu_init(stack_top);
+    x86_descriptors_init(stack_top);
+    cpu_init_control();
+    cpu_init_syscall();
+    lapic_init();
+    timer_start(hv_opts.tick_hz);
+    hv_start_dom0(bi);
+}

@@ -1,0 +1,57 @@
+/*
+ * public/sysctl.h - HYPERVISOR_sysctl(struct skiff_sysctl *op): Skiff's own
+ * system-wide control operations.
+ *
+ * Xen's sysctl is a toolstack-internal, unstable interface, so Skiff defines
+ * its own (the hypercall number, 35, is Xen's). Control domain only: other
+ * domains get -EPERM. The op struct is read once, the reply written once; all
+ * bytes of the reply that a sub-op does not define are zero.
+ *
+ * Errors: -EPERM (not the control domain), -EFAULT (op not readable or not
+ * writable), -EINVAL (interface_version mismatch), -ENOSYS (unknown cmd).
+ */
+#ifndef SKIFF_PUBLIC_SYSCTL_H
+#define SKIFF_PUBLIC_SYSCTL_H
+
+#include <stdint.h>
+
+#define SKIFF_SYSCTL_INTERFACE_VERSION 1
+
+/*
+ * SKIFF_SYSCTL_physinfo: machine and memory figures. free_pages is the
+ * frame allocator's count of free 4 KiB frames; tests use it to find leaks.
+ */
+#define SKIFF_SYSCTL_physinfo 1
+struct skiff_sysctl_physinfo {
+    uint64_t total_pages;  /*  0 OUT: usable RAM frames found at boot */
+    uint64_t free_pages;   /*  8 OUT: frames free right now */
+    uint64_t heap_used;    /* 16 OUT: bytes in use in the hypervisor heap */
+    uint32_t nr_cpus;      /* 24 OUT: CPUs running the hypervisor */
+    uint32_t cpu_khz;      /* 28 OUT: calibrated TSC frequency */
+    uint32_t lapic_khz;    /* 32 OUT: calibrated LAPIC timer frequency */
+    uint32_t cpu_features; /* 36 OUT: SKIFF_CPUFEAT_* found at boot */
+    uint64_t timer_ticks;  /* 40 OUT: LAPIC timer interrupts taken */
+};                         /* 48 bytes */
+
+/* Bits of skiff_sysctl_physinfo.cpu_features. */
+#define SKIFF_CPUFEAT_NX       (1u << 0)
+#define SKIFF_CPUFEAT_SMEP     (1u << 1)
+#define SKIFF_CPUFEAT_SMAP     (1u << 2)
+#define SKIFF_CPUFEAT_PCID     (1u << 3)
+#define SKIFF_CPUFEAT_XSAVE    (1u << 4)
+#define SKIFF_CPUFEAT_PAGE1GB  (1u << 5)
+#define SKIFF_CPUFEAT_UMIP     (1u << 6)
+#define SKIFF_CPUFEAT_FSGSBASE (1u << 7)
+#define SKIFF_CPUFEAT_TSCDL    (1u << 8)
+#define SKIFF_CPUFEAT_INVTSC   (1u << 9)
+
+struct skiff_sysctl {
+    uint32_t cmd;               /* 0 IN: SKIFF_SYSCTL_* */
+    uint32_t interface_version; /* 4 IN: SKIFF_SYSCTL_INTERFACE_VERSION */
+    union {
+        struct skiff_sysctl_physinfo physinfo;
+        uint8_t pad[120];
+    } u; /* 8 OUT */
+};       /* 128 bytes */
+
+#endif /* SKIFF_PUBLIC_SYSCTL_H */
