@@ -59,6 +59,7 @@ static int split_cmdline(void)
     return argc;
 }
 
+int main(int argc, char **argv); /* provided by the program */
 _Noreturn void guest_start(const void *start_info_fdt);
 _Noreturn void guest_start(const void *start_info_fdt)
 {

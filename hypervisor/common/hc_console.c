@@ -64,8 +64,8 @@ static long console_read_to_guest(struct vcpu *v, uint64_t buf, uint32_t count)
 
     if (!v->domain->privileged)
         return -EPERM;
-    /* Check first so that input is not consumed when the buffer is bad. */
-    if (guest_range_check(v->domain, gva(buf), want, P2M_W))
+    /* Check the whole buffer first, so input is not consumed when it is bad. */
+    if (guest_range_check(v->domain, gva(buf), count, P2M_W))
         return -EFAULT;
     size_t got = console_read_input(tmp, want);
     if (copy_to_guest(v->domain, gva(buf), tmp, got))

@@ -18,8 +18,6 @@
 extern struct skiff_start_info start_info;
 extern struct shared_info *shared_info;
 
-int main(int argc, char **argv);
-
 /* SCHEDOP_shutdown with a SHUTDOWN_* reason; does not return. */
 _Noreturn void guest_shutdown(unsigned int reason);
 

@@ -159,18 +159,22 @@ void x86_hv_ist_trap(struct cpu_regs *r)
 }
 
 /*
- * `int n` from ring 3 on a vector whose IDT gate is DPL 0 raises #GP with
- * error code (n << 3) | 2. If the guest allowed ring 3 for n (DPL 3 in its
- * trap table), deliver n after the 2-byte instruction, as the CPU would.
+ * `int n` from ring 3 on a vector whose IDT gate is DPL 0 raises #GP with an
+ * error code naming the IDT entry (bit 1 set). If the guest allowed ring 3
+ * for n (DPL 3 in its trap table), deliver n after the 2-byte instruction, as
+ * the CPU would. The vector comes from the instruction bytes; the error code
+ * must agree with them (n * 8 + 2 on hardware, n * 16 + 2 under QEMU's TCG).
  */
 static bool software_interrupt(struct vcpu *v, struct cpu_regs *r, uint64_t *vec)
 {
     uint8_t insn[2];
-    uint64_t n = r->error_code >> 3;
 
-    if ((r->error_code & 7) != 2 || n > 255)
+    if ((r->error_code & 3) != 2)
         return false;
-    if (copy_from_guest(v->domain, insn, gva(r->rip), 2) || insn[0] != 0xcd || insn[1] != n)
+    if (copy_from_guest(v->domain, insn, gva(r->rip), 2) || insn[0] != 0xcd)
+        return false;
+    uint64_t n = insn[1];
+    if (r->error_code != ((n << 3) | 2) && r->error_code != ((n << 4) | 2))
         return false;
     if ((v->arch.traps[n].flags & 3) != 3 || !v->arch.traps[n].address)
         return false;
