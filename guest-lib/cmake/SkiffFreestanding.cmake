@@ -20,7 +20,8 @@ set(SKIFF_FREESTANDING_COMMON
     -fno-common -fcf-protection=none -ffunction-sections -fdata-sections)
 
 set(SKIFF_HV_CFLAGS ${SKIFF_FREESTANDING_COMMON}
-    -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector)
+    -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector
+    -momit-leaf-frame-pointer)
 
 set(SKIFF_GUEST_CFLAGS ${SKIFF_FREESTANDING_COMMON}
     -mcmodel=small -mno-red-zone -fstack-protector-strong)

@@ -8,16 +8,15 @@
  * and unknown conversions are printed as they stand. Floating point
  * conversions (%f %F %e %E %g %G %a %A) print "?" padded to the field width
  * and do NOT consume their argument: the hypervisor is built with
- * -mgeneral-regs-only, where va_arg(ap, double) cannot be compiled, so
- * arguments after a double are misread and must not be passed.
+ * -mgeneral-regs-only, where va_arg(ap, double) cannot be compiled. Callers
+ * must not pass floating point arguments (any argument after one is misread).
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-#define LIM_INT_MAX __INT_MAX__
 
 enum {
     F_LEFT = 1,  /* - */
@@ -248,7 +247,7 @@ static const char *parse_flags(const char *p, struct spec *sp)
 static const char *parse_decimal(const char *p, int *v)
 {
     for (*v = 0; *p >= '0' && *p <= '9'; p++)
-        *v = *v > (LIM_INT_MAX - 9) / 10 ? LIM_INT_MAX : *v * 10 + (*p - '0');
+        *v = *v > (INT_MAX - 9) / 10 ? INT_MAX : *v * 10 + (*p - '0');
     return p;
 }
 
@@ -265,7 +264,7 @@ static const char *parse_width(const char *p, struct spec *sp, va_list *ap)
     }
     if (w < 0) {
         sp->flags |= F_LEFT;
-        w = w == -LIM_INT_MAX - 1 ? LIM_INT_MAX : -w;
+        w = w == INT_MIN ? INT_MAX : -w;
     }
     sp->width = w;
     return p;
@@ -379,7 +378,7 @@ int vformat(format_emit_fn *emit, void *ctx, const char *fmt, va_list ap)
         fmt = *p ? convert(&o, p, &args) : p;
     }
     va_end(args);
-    return o.count > LIM_INT_MAX ? LIM_INT_MAX : (int)o.count;
+    return o.count > INT_MAX ? INT_MAX : (int)o.count;
 }
 
 /* The vsnprintf buffer: size bytes at buf, of which used are filled. */

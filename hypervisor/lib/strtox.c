@@ -4,15 +4,8 @@
  * out-of-range values saturate, and an invalid base parses nothing.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
-
-/* <limits.h> needs a C library behind it; the compiler's own macros do not. */
-#define LIM_LONG_MAX   __LONG_MAX__
-#define LIM_LONG_MIN   (-__LONG_MAX__ - 1L)
-#define LIM_ULONG_MAX  (__LONG_MAX__ * 2UL + 1UL)
-#define LIM_LLONG_MAX  __LONG_LONG_MAX__
-#define LIM_LLONG_MIN  (-__LONG_LONG_MAX__ - 1LL)
-#define LIM_ULLONG_MAX (__LONG_LONG_MAX__ * 2ULL + 1ULL)
 
 /* The result of parse(): a magnitude, its sign, and whether it went past the limit. */
 struct number {
@@ -106,28 +99,28 @@ static long long to_signed(struct number n, long long min, long long max)
 
 unsigned long strtoul(const char *restrict s, char **restrict end, int base)
 {
-    struct number n = parse(s, end, base, LIM_ULONG_MAX, LIM_ULONG_MAX);
+    struct number n = parse(s, end, base, ULONG_MAX, ULONG_MAX);
 
-    return to_unsigned(n, LIM_ULONG_MAX);
+    return to_unsigned(n, ULONG_MAX);
 }
 
 unsigned long long strtoull(const char *restrict s, char **restrict end, int base)
 {
-    struct number n = parse(s, end, base, LIM_ULLONG_MAX, LIM_ULLONG_MAX);
+    struct number n = parse(s, end, base, ULLONG_MAX, ULLONG_MAX);
 
-    return to_unsigned(n, LIM_ULLONG_MAX);
+    return to_unsigned(n, ULLONG_MAX);
 }
 
 long strtol(const char *restrict s, char **restrict end, int base)
 {
-    struct number n = parse(s, end, base, LIM_LONG_MAX, LIM_LONG_MAX + 1UL);
+    struct number n = parse(s, end, base, LONG_MAX, LONG_MAX + 1UL);
 
-    return to_signed(n, LIM_LONG_MIN, LIM_LONG_MAX);
+    return to_signed(n, LONG_MIN, LONG_MAX);
 }
 
 long long strtoll(const char *restrict s, char **restrict end, int base)
 {
-    struct number n = parse(s, end, base, LIM_LLONG_MAX, LIM_LLONG_MAX + 1ULL);
+    struct number n = parse(s, end, base, LLONG_MAX, LLONG_MAX + 1ULL);
 
-    return to_signed(n, LIM_LLONG_MIN, LIM_LLONG_MAX);
+    return to_signed(n, LLONG_MIN, LLONG_MAX);
 }

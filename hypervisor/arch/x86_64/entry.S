@@ -18,14 +18,14 @@
 
 /* Push order that yields struct cpu_regs (r15 at the lowest address). */
 .macro SAVE_GPRS
-    push %rdi
-    push %rsi
-    push %rdx
-    push %rcx
-    push %rax
     push %r8
-    push %r9
     push %r10
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rax
+    push %rcx
+    push %r9
     push %r11
     push %rbx
     push %rbp
@@ -43,14 +43,14 @@
     pop %rbp
     pop %rbx
     pop %r11
-    pop %r10
     pop %r9
-    pop %r8
-    pop %rax
     pop %rcx
-    pop %rdx
-    pop %rsi
+    pop %rax
     pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %r10
+    pop %r8
 .endm
 
     .text
@@ -71,28 +71,30 @@ x86_syscall_entry:
     push $VEC_SYSCALL               /* vector */
     SAVE_GPRS
     mov %gs:PCPU_STACK_TOP, %rsp
-    call x86_hypercall_entry
-    ud2
+    call x86_hypercall_entry        /* returns only when sysret may go back as is */
+    mov %gs:PCPU_REGS_TOP, %rsp
+    sub $CPU_REGS_SIZE, %rsp
+    jmp 1f
 
 /* ---- exits to a guest; rdi = &vcpu->arch.regs ---- */
     .global x86_exit_sysret
 x86_exit_sysret:
     mov %rdi, %rsp
-    pop %r15
+1:  pop %r15
     pop %r14
     pop %r13
     pop %r12
     pop %rbp
     pop %rbx
     add $8, %rsp                    /* r11 <- rflags below */
-    pop %r10
     pop %r9
-    pop %r8
-    pop %rax
     add $8, %rsp                    /* rcx <- rip below */
-    pop %rdx
-    pop %rsi
+    pop %rax
     pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %r10
+    pop %r8
     mov 16(%rsp), %rcx              /* rip (after vector, error code) */
     mov 32(%rsp), %r11              /* rflags */
     mov 40(%rsp), %rsp              /* guest rsp */

@@ -21,17 +21,25 @@
 #define MAX_TRAP_ENTRIES 256
 #define SYSCALL_INSN_LEN 2
 
-noreturn void x86_hypercall_entry(void)
+/*
+ * The C end of the syscall entry. Returns only when the guest may go back
+ * exactly as it came, with the result in rax: entry.S then leaves with
+ * sysret. Every other case (the hypercall rewrote the registers, the domain
+ * stopped, a strange return address) leaves through x86_resume().
+ */
+void x86_hypercall_entry(void)
 {
     struct vcpu *v = this_cpu()->current;
     struct cpu_regs *r = &v->arch.regs;
-    const struct hypercall_args args = {{r->rdi, r->rsi, r->rdx, r->r10, r->r8}};
 
-    v->arch.sysret_ok = true;
     v->arch.no_retval = false;
-    long ret = hypercall_dispatch(v, r->rax, &args);
-    if (likely(!v->arch.no_retval))
+    long ret = hypercall_dispatch(v, r->rax, (const struct hypercall_args *)&r->rdi);
+    if (likely(!v->arch.no_retval)) {
         r->rax = (uint64_t)ret;
+        if (likely(guest_canonical(r->rip) && v->domain->state == DOMAIN_RUNNING))
+            return;
+    }
+    v->arch.sysret_ok = !v->arch.no_retval;
     x86_resume(v);
 }
 

@@ -75,7 +75,7 @@ void x86_dump_regs(const struct cpu_regs *r);
 void x86_backtrace(uint64_t rbp);
 
 /* hypercall_x86.c: called from entry.S */
-noreturn void x86_hypercall_entry(void);
+void x86_hypercall_entry(void);
 
 /* entry.S */
 noreturn void x86_exit_sysret(struct cpu_regs *regs);

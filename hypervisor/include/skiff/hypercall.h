@@ -10,8 +10,9 @@
 
 struct vcpu;
 
+/* The five argument registers (rdi, rsi, rdx, r10, r8 on x86_64), in place. */
 struct hypercall_args {
-    uint64_t arg[5]; /* rdi, rsi, rdx, r10, r8 on x86_64 */
+    uint64_t arg[5];
 };
 
 typedef long hypercall_fn(struct vcpu *v, const struct hypercall_args *args);

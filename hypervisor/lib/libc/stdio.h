@@ -5,8 +5,9 @@
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %%, length modifiers hh h l ll z t j,
  * flags - 0 + space #, field width and precision (also as *).
- * %p prints 0x followed by the hex value. Floating point is not supported
- * (the conversion prints "?").
+ * %p prints 0x followed by the hex value (also for NULL: "0x0"). Floating
+ * point is not supported: the conversion prints "?" and does not consume its
+ * argument, so no floating point argument may be passed. See format.c.
  */
 #ifndef SKIFF_LIBC_STDIO_H
 #define SKIFF_LIBC_STDIO_H

@@ -23,14 +23,14 @@ struct cpu_regs {
     uint64_t rbp;        /*  32 */
     uint64_t rbx;        /*  40 */
     uint64_t r11;        /*  48 */
-    uint64_t r10;        /*  56 */
-    uint64_t r9;         /*  64 */
-    uint64_t r8;         /*  72 */
-    uint64_t rax;        /*  80 */
-    uint64_t rcx;        /*  88 */
+    uint64_t r9;         /*  56 */
+    uint64_t rcx;        /*  64 */
+    uint64_t rax;        /*  72 */
+    uint64_t rdi;        /*  80 hypercall arguments 1-5, in order: */
+    uint64_t rsi;        /*  88   the dispatcher reads them in place */
     uint64_t rdx;        /*  96 */
-    uint64_t rsi;        /* 104 */
-    uint64_t rdi;        /* 112 */
+    uint64_t r10;        /* 104 */
+    uint64_t r8;         /* 112 */
     uint64_t vector;     /* 120 */
     uint64_t error_code; /* 128 */
     uint64_t rip;        /* 136 (hardware frame from here) */
@@ -41,6 +41,8 @@ struct cpu_regs {
 };
 _Static_assert(sizeof(struct cpu_regs) == CPU_REGS_SIZE, "cpu_regs size");
 _Static_assert(offsetof(struct cpu_regs, rip) == 136, "cpu_regs.rip");
+_Static_assert(offsetof(struct cpu_regs, r8) - offsetof(struct cpu_regs, rdi) == 32,
+               "hypercall arguments are contiguous");
 
 /* One registered exception handler (set_trap_table). */
 struct guest_trap {
