@@ -180,6 +180,7 @@ int hv_parse_cmdline(const char *cmdline)
         {"smep", OPT_BOOL, &hv_opts.smep, 0},
         {"smap", OPT_BOOL, &hv_opts.smap, 0},
         {"umip", OPT_BOOL, &hv_opts.umip, 0},
+        {"hv_selftest", OPT_STRING, hv_opts.hv_selftest, sizeof(hv_opts.hv_selftest)},
     };
     enum log_level lvl;
 

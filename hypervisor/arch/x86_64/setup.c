@@ -9,13 +9,33 @@
 #include <skiff/cmdline.h>
 #include <skiff/console.h>
 #include <skiff/exit.h>
+#include <skiff/panic.h>
 #include <skiff/setup.h>
+#include <string.h>
 
 #include "x86.h"
 
 extern char boot_stack_top[];
 
 static struct boot_info boot_info;
+
+/*
+ * hv_selftest=fault|bug: crash the hypervisor on purpose once it is up, so
+ * tests can check what a hypervisor bug looks like (registers, backtrace,
+ * the panic exit status).
+ */
+static void crash_on_request(void)
+{
+    if (strcmp(hv_opts.hv_selftest, "fault") == 0) {
+        pr_info("hv_selftest=fault: reading an unmapped address in ring 0");
+        (void)*(volatile uint64_t *)0x1000;
+    } else if (strcmp(hv_opts.hv_selftest, "bug") == 0) {
+        pr_info("hv_selftest=bug: failing an assertion");
+        BUG_ON(hv_opts.hv_selftest[0] == 'b');
+    } else if (hv_opts.hv_selftest[0]) {
+        pr_warn("hv_selftest=%s: unknown (fault, bug); ignored", hv_opts.hv_selftest);
+    }
+}
 
 noreturn void hv_start_x86(uint32_t magic, uint32_t info_pa)
 {
@@ -41,5 +61,6 @@ noreturn void hv_start_x86(uint32_t magic, uint32_t info_pa)
     cpu_init_syscall();
     lapic_init();
     timer_start(hv_opts.tick_hz);
+    crash_on_request();
     hv_start_dom0(bi);
 }

@@ -40,6 +40,7 @@ struct hv_options {
     uint64_t dom0_mem; /* bytes */
     uint64_t tick_hz;  /* periodic timer interrupts per second, 0 = off */
     bool smep, smap, umip;
+    char hv_selftest[16]; /* "fault" or "bug": crash on purpose to check the panic report */
 };
 
 extern struct hv_options hv_opts;
