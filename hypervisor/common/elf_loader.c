@@ -172,6 +172,20 @@ static int segments_overlap(const struct elf_segment *a, const struct elf_segmen
     return a->vaddr < b->vaddr + b->memsz && b->vaddr < a->vaddr + a->memsz;
 }
 
+/* Pages get the union of the permissions of the segments touching them. */
+static int share_a_page(const struct elf_segment *a, const struct elf_segment *b)
+{
+    uint64_t a_first = a->vaddr / GUEST_PAGE, a_last = (a->vaddr + a->memsz - 1) / GUEST_PAGE;
+    uint64_t b_first = b->vaddr / GUEST_PAGE, b_last = (b->vaddr + b->memsz - 1) / GUEST_PAGE;
+
+    return a_first <= b_last && b_first <= a_last;
+}
+
+static int writable_and_executable(uint32_t perms)
+{
+    return (perms & ELF_SEG_W) && (perms & ELF_SEG_X);
+}
+
 /* The executable segment holding [va, va+len) from file bytes, or NULL. */
 static const struct elf_segment *exec_segment_for(const struct elf_image *img, uint64_t va,
                                                   uint64_t len)
@@ -192,9 +206,13 @@ static int check_layout(struct elf_image *out, const char **why)
     out->highest = 0;
     for (unsigned int i = 0; i < out->nr_segments; i++) {
         const struct elf_segment *s = &out->segments[i];
-        for (unsigned int j = 0; j < i; j++)
-            if (segments_overlap(s, &out->segments[j]))
+        for (unsigned int j = 0; j < i; j++) {
+            const struct elf_segment *t = &out->segments[j];
+            if (segments_overlap(s, t))
                 return fail(why, "overlapping segments");
+            if (share_a_page(s, t) && writable_and_executable(s->perms | t->perms))
+                return fail(why, "writable and executable segments share a page");
+        }
         out->lowest = s->vaddr < out->lowest ? s->vaddr : out->lowest;
         out->highest = s->vaddr + s->memsz > out->highest ? s->vaddr + s->memsz : out->highest;
     }

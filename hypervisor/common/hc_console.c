@@ -35,13 +35,18 @@ static void console_emit_guest(struct domain *d, const char *buf, size_t n)
     }
 }
 
-static long console_write_from_guest(struct vcpu *v, uint64_t buf, uint32_t count)
+/*
+ * The first call checks the whole buffer, so nothing is printed from a bad
+ * one; its continuations (cmd with CONSOLEIO_CONTINUED) check only the chunk
+ * they print, keeping a long write linear.
+ */
+static long console_write_from_guest(struct vcpu *v, uint64_t buf, uint32_t count, bool continued)
 {
     struct domain *d = v->domain;
     char tmp[CONSOLE_COPY_BUF];
     uint32_t todo = count < CONSOLE_WRITE_CHUNK ? count : CONSOLE_WRITE_CHUNK;
 
-    if (guest_range_check(d, gva(buf), count, P2M_R))
+    if (guest_range_check(d, gva(buf), continued ? todo : count, P2M_R))
         return -EFAULT;
     for (uint32_t done = 0; done < todo;) {
         uint32_t n = todo - done < sizeof(tmp) ? todo - done : sizeof(tmp);
@@ -51,7 +56,8 @@ static long console_write_from_guest(struct vcpu *v, uint64_t buf, uint32_t coun
         done += n;
     }
     if (count > todo) {
-        struct hypercall_args next = {{CONSOLEIO_write, count - todo, buf + todo}};
+        struct hypercall_args next = {
+            {CONSOLEIO_write | CONSOLEIO_CONTINUED, count - todo, buf + todo}};
         arch_hypercall_continue(v, __HYPERVISOR_console_io, &next);
     }
     return 0;
@@ -81,7 +87,9 @@ long do_console_io(struct vcpu *v, const struct hypercall_args *args)
 
     switch (cmd) {
     case CONSOLEIO_write:
-        return console_write_from_guest(v, buf, count);
+        return console_write_from_guest(v, buf, count, false);
+    case CONSOLEIO_write | CONSOLEIO_CONTINUED:
+        return console_write_from_guest(v, buf, count, true);
     case CONSOLEIO_read:
         return console_read_to_guest(v, buf, count);
     default:

@@ -5,8 +5,9 @@
  * of hypercalls (public/hypercalls.def). Each calls the matching 32-byte stub
  * of the hypercall page the builder filled, so the entry instruction can
  * change without rebuilding guests. Arguments go in rdi, rsi, rdx, r10, r8;
- * rcx and r11 are clobbered. The call pushes a return address, so guest
- * code is built with -mno-red-zone.
+ * rcx, r11 and the five argument registers may change (a hypercall that
+ * restarts itself leaves its new arguments there). The call pushes a return
+ * address, so guest code is built with -mno-red-zone.
  */
 #ifndef SKIFF_GUEST_HYPERCALL_H
 #define SKIFF_GUEST_HYPERCALL_H
@@ -23,73 +24,83 @@ extern char hypercall_page[4096];
 
 /*
  * _hypercallN(nr, args...): macros, so that nr is a compile-time constant for
- * the stub offset.
+ * the stub offset. All five argument registers are outputs of every call: a
+ * hypercall that restarts itself (a continuation) leaves new values in them.
  */
 #define _HC_CALL    "call hypercall_page + %c[offset]"
 #define _HC_OFF(nr) [offset] "i"((nr)*SKIFF_HYPERCALL_STUB_SIZE)
+#define _HC_CLOBBER "rcx", "r11", "memory"
+#define _HC_DECLS                          \
+    register uint64_t rdi_ __asm__("rdi"); \
+    register uint64_t rsi_ __asm__("rsi"); \
+    register uint64_t rdx_ __asm__("rdx"); \
+    register uint64_t r10_ __asm__("r10"); \
+    register uint64_t r8_ __asm__("r8");   \
+    long ret_
 
-#define _hypercall1(nr, a1)                           \
-    ({                                                \
-        register uint64_t rdi_ __asm__("rdi") = (a1); \
-        long ret_;                                    \
-        __asm__ volatile(_HC_CALL                     \
-                         : "=a"(ret_), "+r"(rdi_)     \
-                         : _HC_OFF(nr)                \
-                         : "rcx", "r11", "memory");   \
-        ret_;                                         \
+/* Used argument registers are inputs and outputs; the others outputs only. */
+#define _hypercall1(nr, a1)                                                                      \
+    ({                                                                                           \
+        _HC_DECLS;                                                                               \
+        rdi_ = (a1);                                                                             \
+        __asm__ volatile(_HC_CALL                                                                \
+                         : "=a"(ret_), "+r"(rdi_), "=r"(rsi_), "=r"(rdx_), "=r"(r10_), "=r"(r8_) \
+                         : _HC_OFF(nr)                                                           \
+                         : _HC_CLOBBER);                                                         \
+        ret_;                                                                                    \
     })
 
-#define _hypercall2(nr, a1, a2)                               \
-    ({                                                        \
-        register uint64_t rdi_ __asm__("rdi") = (a1);         \
-        register uint64_t rsi_ __asm__("rsi") = (a2);         \
-        long ret_;                                            \
-        __asm__ volatile(_HC_CALL                             \
-                         : "=a"(ret_), "+r"(rdi_), "+r"(rsi_) \
-                         : _HC_OFF(nr)                        \
-                         : "rcx", "r11", "memory");           \
-        ret_;                                                 \
+#define _hypercall2(nr, a1, a2)                                                                  \
+    ({                                                                                           \
+        _HC_DECLS;                                                                               \
+        rdi_ = (a1);                                                                             \
+        rsi_ = (a2);                                                                             \
+        __asm__ volatile(_HC_CALL                                                                \
+                         : "=a"(ret_), "+r"(rdi_), "+r"(rsi_), "=r"(rdx_), "=r"(r10_), "=r"(r8_) \
+                         : _HC_OFF(nr)                                                           \
+                         : _HC_CLOBBER);                                                         \
+        ret_;                                                                                    \
     })
 
-#define _hypercall3(nr, a1, a2, a3)                                       \
-    ({                                                                    \
-        register uint64_t rdi_ __asm__("rdi") = (a1);                     \
-        register uint64_t rsi_ __asm__("rsi") = (a2);                     \
-        register uint64_t rdx_ __asm__("rdx") = (a3);                     \
-        long ret_;                                                        \
-        __asm__ volatile(_HC_CALL                                         \
-                         : "=a"(ret_), "+r"(rdi_), "+r"(rsi_), "+r"(rdx_) \
-                         : _HC_OFF(nr)                                    \
-                         : "rcx", "r11", "memory");                       \
-        ret_;                                                             \
+#define _hypercall3(nr, a1, a2, a3)                                                              \
+    ({                                                                                           \
+        _HC_DECLS;                                                                               \
+        rdi_ = (a1);                                                                             \
+        rsi_ = (a2);                                                                             \
+        rdx_ = (a3);                                                                             \
+        __asm__ volatile(_HC_CALL                                                                \
+                         : "=a"(ret_), "+r"(rdi_), "+r"(rsi_), "+r"(rdx_), "=r"(r10_), "=r"(r8_) \
+                         : _HC_OFF(nr)                                                           \
+                         : _HC_CLOBBER);                                                         \
+        ret_;                                                                                    \
     })
 
-#define _hypercall4(nr, a1, a2, a3, a4)                                               \
-    ({                                                                                \
-        register uint64_t rdi_ __asm__("rdi") = (a1);                                 \
-        register uint64_t rsi_ __asm__("rsi") = (a2);                                 \
-        register uint64_t rdx_ __asm__("rdx") = (a3);                                 \
-        register uint64_t r10_ __asm__("r10") = (a4);                                 \
-        long ret_;                                                                    \
-        __asm__ volatile(_HC_CALL                                                     \
-                         : "=a"(ret_), "+r"(rdi_), "+r"(rsi_), "+r"(rdx_), "+r"(r10_) \
-                         : _HC_OFF(nr)                                                \
-                         : "rcx", "r11", "memory");                                   \
-        ret_;                                                                         \
+#define _hypercall4(nr, a1, a2, a3, a4)                                                          \
+    ({                                                                                           \
+        _HC_DECLS;                                                                               \
+        rdi_ = (a1);                                                                             \
+        rsi_ = (a2);                                                                             \
+        rdx_ = (a3);                                                                             \
+        r10_ = (a4);                                                                             \
+        __asm__ volatile(_HC_CALL                                                                \
+                         : "=a"(ret_), "+r"(rdi_), "+r"(rsi_), "+r"(rdx_), "+r"(r10_), "=r"(r8_) \
+                         : _HC_OFF(nr)                                                           \
+                         : _HC_CLOBBER);                                                         \
+        ret_;                                                                                    \
     })
 
 #define _hypercall5(nr, a1, a2, a3, a4, a5)                                                      \
     ({                                                                                           \
-        register uint64_t rdi_ __asm__("rdi") = (a1);                                            \
-        register uint64_t rsi_ __asm__("rsi") = (a2);                                            \
-        register uint64_t rdx_ __asm__("rdx") = (a3);                                            \
-        register uint64_t r10_ __asm__("r10") = (a4);                                            \
-        register uint64_t r8_ __asm__("r8") = (a5);                                              \
-        long ret_;                                                                               \
+        _HC_DECLS;                                                                               \
+        rdi_ = (a1);                                                                             \
+        rsi_ = (a2);                                                                             \
+        rdx_ = (a3);                                                                             \
+        r10_ = (a4);                                                                             \
+        r8_ = (a5);                                                                              \
         __asm__ volatile(_HC_CALL                                                                \
                          : "=a"(ret_), "+r"(rdi_), "+r"(rsi_), "+r"(rdx_), "+r"(r10_), "+r"(r8_) \
                          : _HC_OFF(nr)                                                           \
-                         : "rcx", "r11", "memory");                                              \
+                         : _HC_CLOBBER);                                                         \
         ret_;                                                                                    \
     })
 

@@ -117,8 +117,8 @@ static long apply_trap_table(struct vcpu *v, uint64_t uaddr, struct guest_trap *
 {
     for (unsigned int i = 0;; i++) {
         struct trap_info ti;
-        if (i == MAX_TRAP_ENTRIES)
-            return -EINVAL; /* no terminating entry within 256 */
+        if (i > MAX_TRAP_ENTRIES)
+            return -EINVAL; /* no terminator after 256 entries */
         if (copy_from_guest(v->domain, &ti, gva(uaddr + i * sizeof(ti)), sizeof(ti)))
             return -EFAULT;
         if (ti.address == 0)

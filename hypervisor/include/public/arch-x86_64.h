@@ -25,12 +25,14 @@
  * is valid. -EFAULT if the array is not readable.
  *
  * When exception `vector` happens in the guest, the hypervisor writes a
- * bounce frame below the interrupted stack pointer (after skipping the
- * 128-byte red zone, aligned down to 16 bytes) and jumps to `address`:
+ * bounce frame below the interrupted stack pointer and jumps to `address`.
+ * The frame's top (the byte after `ss`) is the interrupted rsp minus the
+ * 128-byte red zone, aligned down to 16 bytes; so at entry rsp is 16-byte
+ * aligned when an error code is present and 8 mod 16 otherwise:
  *
  *   rsp+0   rcx                        (registers the guest's stub restores)
  *   rsp+8   r11
- *   [rsp+16 error code]                only for #DF #TS #NP #SS #GP #PF #AC
+ *   [rsp+16 error code]                only for #TS #NP #SS #GP #PF #AC #CP
  *   then    rip, cs | upcall_mask << 32, rflags, rsp, ss   (interrupted state)
  *
  * The saved rflags.IF is the inverse of the vCPU's evtchn_upcall_mask at the
@@ -38,11 +40,13 @@
  * masked on entry (an interrupt gate); otherwise the mask is unchanged. For
  * #PF the faulting address is in vcpu_info.arch.cr2. If no handler is
  * registered, or the frame cannot be written, the domain is crashed with a
- * register dump.
+ * register dump. #DF and #MC are never delivered: they stop the machine.
  *
  * Bits 0-1 of `flags` are the privilege level allowed to raise the vector
  * with a software `int n`: 3 allows it (Skiff guests run at 3), 0-2 refuse
- * it (the guest gets #GP instead). `cs` is ignored.
+ * it (the guest gets #GP instead). Exceptions: `int3` (vector 3) and `into`
+ * (vector 4) always reach the handler, as on hardware (their gates are
+ * DPL 3). `cs` is ignored.
  */
 #define TI_GET_DPL(_ti)       ((_ti)->flags & 3)
 #define TI_GET_IF(_ti)        ((_ti)->flags & 4)
@@ -63,7 +67,7 @@ struct trap_info {
  * of its bounce frame and jumps to the iret stub, which pushes rcx, r11 and
  * rax and issues the hypercall, so the stack holds a struct iret_context.
  * The hypervisor restores every field: rax, r11, rcx, rip, rflags (only the
- * arithmetic, TF, DF and AC flags; IF sets evtchn_upcall_mask to !IF) and
+ * arithmetic flags, TF, DF, AC and ID; IF sets evtchn_upcall_mask to !IF) and
  * rsp; cs and ss are forced to the guest selectors. With VGCF_in_syscall,
  * rcx and r11 are not restored. A frame that cannot be read, or whose rip or
  * rsp is not a canonical lower-half address, crashes the domain: there is no

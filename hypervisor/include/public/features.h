@@ -3,7 +3,7 @@
  *
  * Numbers are Xen's. Skiff reports (in submap 0):
  *   XENFEAT_auto_translated_physmap: guests see guest-physical frames only.
- *   XENFEAT_dom0: reported to the control domain only.
+ *   XENFEAT_dom0: reported to domain 0 only.
  */
 #ifndef SKIFF_PUBLIC_FEATURES_H
 #define SKIFF_PUBLIC_FEATURES_H

@@ -4,14 +4,18 @@
  * Skiff speaks Xen's 64-bit PV hypercall ABI with auto-translated (PVH-style)
  * memory semantics: a guest names guest-physical frames, never machine frames,
  * and its RAM [0, memory) is mapped at the same virtual addresses. Numbers and
- * structure layouts below are Xen's (checked against Debian's libxen-dev by
- * tests/unit/test_xen_compat.c); operations Xen has no public equivalent for
+ * structure layouts below are Xen's (checked against Debian's libxen-dev);
+ * operations Xen has no public equivalent for
  * are Skiff's own and documented the same way.
  *
  * Calling convention (x86_64): `syscall` with
  *   rax = hypercall number, arguments in rdi, rsi, rdx, r10, r8;
  *   result in rax: >= 0 on success, a negative SKIFF_E* (public/errno.h) on
- *   failure. rcx and r11 are clobbered; every other register is preserved.
+ *   failure. rcx and r11 are clobbered. The argument registers may change
+ *   too: a hypercall that does its work in bounded pieces restarts itself
+ *   (the guest re-executes `syscall` with the remaining work described in
+ *   them). Every other register is preserved.
+ * Layouts are checked against Xen's by tests/unit/abi/test_xen_compat.c.
  * Guests normally call through the hypercall page (one 32-byte stub per
  * hypercall, `call hypercall_page + 32 * nr`), which the domain builder fills
  * at the address the guest's SKIFF_ELFNOTE_HYPERCALL_PAGE note names.
@@ -70,7 +74,8 @@ typedef uint16_t domid_t;
  *   console. Output of a domain other than dom0 is prefixed with "(dN) ".
  *   Returns 0. -EFAULT if any byte of the buffer is not readable guest RAM
  *   (checked before anything is printed). Large writes are processed in
- *   bounded chunks (the call restarts itself transparently).
+ *   bounded chunks of 4 KiB: the call restarts itself with
+ *   CONSOLEIO_write | CONSOLEIO_CONTINUED and the rest of the buffer.
  * CONSOLEIO_read: copy up to `count` bytes of pending console input into
  *   `buffer` without blocking. Control domain only (-EPERM otherwise).
  *   Returns the number of bytes copied, -EFAULT for a bad buffer.
@@ -78,6 +83,11 @@ typedef uint16_t domid_t;
  */
 #define CONSOLEIO_write 0
 #define CONSOLEIO_read  1
+/*
+ * Skiff's own: set by the hypervisor when CONSOLEIO_write restarts itself
+ * (the continuation checks only the chunk it prints). Guests need not use it.
+ */
+#define CONSOLEIO_CONTINUED 0x40000000
 
 /*
  * Time as the hypervisor publishes it to each vCPU ([HV] all fields).

@@ -27,7 +27,7 @@
  *       module@N { reg = <base size>; cmdline = "..."; };   copied into RAM
  *     };
  *     skiff,hypervisor {
- *       version = "<major>.<minor>";
+ *       version = "<hypervisor version>";   e.g. "0.1.0"
  *       machine-base = <u64>;    dom0 only: machine address of its RAM
  *     };                         (dom0's RAM is machine-contiguous)
  *   };
