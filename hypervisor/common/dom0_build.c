@@ -29,6 +29,7 @@
 #include <skiff/start_info.h>
 
 #define START_INFO_SIZE SKIFF_START_INFO_MAX_SIZE
+#define DOM0_WEIGHT     512 /* the control domain answers first when busy */
 #define BOOT_STACK_SIZE (16 * 1024)
 #define SPECIAL_SIZE    (START_INFO_SIZE + PAGE_SIZE + BOOT_STACK_SIZE)
 #define DOM0_MIN_MEM    (4ull << 20)
@@ -147,6 +148,8 @@ static void describe_dom0(const struct boot_info *bi, const struct domain *d,
     si->hypercall_page = img->hypercall_page;
     si->start_info_base = l->start_info;
     si->start_info_size = START_INFO_SIZE;
+    si->grant_window_base = d->window.base_gfn << PAGE_SHIFT;
+    si->grant_window_size = d->window.nr_pages << PAGE_SHIFT;
     add_free_range(si, PAGE_SIZE, img->lowest);
     add_free_range(si, img->highest, l->modules_base);
     for (unsigned int i = 1; i < bi->nr_modules && si->nr_modules < SKIFF_START_INFO_MAX_MODULES;
@@ -212,7 +215,7 @@ static int populate(struct domain *d, const struct boot_info *bi, const struct e
     if (rc)
         return rc;
     arch_vcpu_init(d->vcpu[0], img->entry, l->special_base + BOOT_STACK_SIZE, l->start_info);
-    return arch_domain_map_ram(d);
+    return domain_start(d);
 }
 
 int dom0_build(const struct boot_info *bi, struct domain **out)
@@ -241,7 +244,14 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
         pr_err("dom0: bad kernel image: %s", why);
         return rc;
     }
-    d = domain_create(0, "Domain-0", true);
+    const struct domain_config cfg = {
+        .domid = 0,
+        .name = "Domain-0",
+        .privileged = true,
+        .weight = DOM0_WEIGHT,
+        .window_pages = WINDOW_DOM0_PAGES,
+    };
+    d = domain_create(&cfg);
     if (!d) {
         pr_err("dom0: out of memory creating the domain");
         return -ENOMEM;
@@ -255,7 +265,6 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
     pr_info("dom0: %llu MiB at machine 0x%llx, entry 0x%llx, %u segments, start info at 0x%llx",
             (unsigned long long)(mem >> 20), (unsigned long long)mfn_to_maddr(d->ram_base).ma,
             (unsigned long long)img.entry, img.nr_segments, (unsigned long long)layout.start_info);
-    d->state = DOMAIN_RUNNING;
     *out = d;
     return 0;
 }

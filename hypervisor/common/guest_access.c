@@ -13,14 +13,14 @@
 #include <skiff/errno.h>
 #include <skiff/guest_access.h>
 
-/* The physmap entry of the page holding va, or 0 when not mapped. */
+/* The physmap entry of the page holding va (RAM or grant window), or 0. */
 static uint64_t p2m_entry_for(const struct domain *d, uint64_t va)
 {
     uint64_t g = va >> PAGE_SHIFT;
 
-    if (g >= d->physmap.nr_pages)
-        return 0;
-    return d->physmap.p2m[g];
+    if (g < d->physmap.nr_pages)
+        return d->physmap.p2m[g];
+    return window_entry(d, g);
 }
 
 int guest_range_check(const struct domain *d, gva_t va, size_t len, uint64_t perms)

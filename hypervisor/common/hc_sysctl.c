@@ -12,6 +12,7 @@
 #include <skiff/guest_access.h>
 #include <skiff/heap.h>
 #include <skiff/hypercall.h>
+#include <skiff/sched.h>
 
 static void fill_physinfo(struct skiff_sysctl_physinfo *pi)
 {
@@ -34,6 +35,9 @@ long do_sysctl(struct vcpu *v, const struct hypercall_args *args)
     switch (op.cmd) {
     case SKIFF_SYSCTL_physinfo:
         fill_physinfo(&op.u.physinfo);
+        break;
+    case SKIFF_SYSCTL_sched_dump:
+        sched_dump();
         break;
     default:
         return -ENOSYS;

@@ -30,7 +30,8 @@ noreturn void hv_start_dom0(const struct boot_info *bi)
     }
     dom0 = d;
     pr_info("entering dom0 (%llu frames free)", (unsigned long long)frame_free_count());
-    arch_vcpu_run(d->vcpu[0]);
+    domain_unpause(d);
+    schedule();
 }
 
 static unsigned int exit_code_for(unsigned int reason)
@@ -47,14 +48,25 @@ static unsigned int exit_code_for(unsigned int reason)
     }
 }
 
-/* dom0 is gone: tear it down, check nothing leaked, stop the machine. */
+/* Destroys every domain but dom0 (they cannot outlive the machine). */
+static void destroy_other_domains(void)
+{
+    for (struct domain *d = domain_next(1); d; d = domain_next(d->domid + 1))
+        domain_destroy(d);
+}
+
+/* dom0 is gone: tear everything down, check nothing leaked, stop the machine. */
 static noreturn void dom0_stopped(struct domain *d)
 {
     unsigned int code = exit_code_for(d->shutdown_reason);
 
+    destroy_other_domains();
     domain_destroy(d);
     uint64_t after = frame_free_count();
-    if (after != free_frames_before_dom0) {
+    if (domain_count() != 0) {
+        pr_err("leak check: %u domains still exist after dom0: LEAK", domain_count());
+        code = EXIT_LEAK;
+    } else if (after != free_frames_before_dom0) {
         pr_err("leak check: %llu frames free before dom0, %llu after: LEAK",
                (unsigned long long)free_frames_before_dom0, (unsigned long long)after);
         code = EXIT_LEAK;

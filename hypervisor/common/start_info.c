@@ -40,6 +40,7 @@ static int write_pages(void *fdt, const struct start_info_desc *d)
     TRY(fdt_property_u64(fdt, SI_PROP_SHARED, d->shared_info));
     TRY(fdt_property_u64(fdt, SI_PROP_HCALL_PAGE, d->hypercall_page));
     TRY(prop_range(fdt, SI_PROP_START_INFO, d->start_info_base, d->start_info_size));
+    TRY(prop_range(fdt, SI_PROP_GRANT_WIN, d->grant_window_base, d->grant_window_size));
     return fdt_end_node(fdt);
 }
 

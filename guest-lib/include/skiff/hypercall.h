@@ -15,6 +15,10 @@
 #include <stdint.h>
 
 #include <public/arch-x86_64.h>
+#include <public/callback.h>
+#include <public/domctl.h>
+#include <public/event_channel.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/skiff.h>
 #include <public/sysctl.h>

@@ -160,6 +160,51 @@ noreturn void arch_vcpu_run(struct vcpu *v)
     abort();
 }
 
+noreturn void arch_idle(void)
+{
+    if (fake_exit_jmp)
+        longjmp(*fake_exit_jmp, FAKE_IDLE);
+    abort();
+}
+
+void arch_vcpu_set_retval(struct vcpu *v, long value)
+{
+    v->arch.retval = value;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    (void)v;
+}
+
+int arch_map_page(struct domain *d, uint64_t gfn, mfn_t f, uint64_t perms)
+{
+    (void)d;
+    (void)gfn;
+    (void)f;
+    (void)perms;
+    return 0;
+}
+
+void arch_unmap_page(struct domain *d, uint64_t gfn)
+{
+    (void)d;
+    (void)gfn;
+}
+
+uint64_t fake_cycles;
+uint64_t fake_timer_deadline;
+
+uint64_t arch_cycles(void)
+{
+    return fake_cycles;
+}
+
+void arch_timer_program(uint64_t deadline)
+{
+    fake_timer_deadline = deadline;
+}
+
 void arch_fill_hypercall_page(void *page)
 {
     memset(page, 0xcc, PAGE_SIZE);

@@ -15,6 +15,7 @@
 #include <skiff/guest_access.h>
 #include <skiff/heap.h>
 #include <skiff/hypercall.h>
+#include <skiff/sched.h>
 
 #include "x86.h"
 
@@ -36,11 +37,14 @@ void x86_hypercall_entry(void)
     long ret = hypercall_dispatch(v, r->rax, (const struct hypercall_args *)&r->rdi);
     if (likely(!v->arch.no_retval)) {
         r->rax = (uint64_t)ret;
-        if (likely(guest_canonical(r->rip) && v->domain->state == DOMAIN_RUNNING))
+        /* pending == 1 and mask == 0, read as one 16-bit word */
+        bool upcall = __atomic_load_n((const uint16_t *)&v->info->evtchn_upcall_pending,
+                                      __ATOMIC_RELAXED) == 1;
+        if (likely(guest_canonical(r->rip) && !sched_pending() && !upcall))
             return;
     }
     v->arch.sysret_ok = !v->arch.no_retval;
-    x86_resume(v);
+    x86_return(v);
 }
 
 void arch_hypercall_continue(struct vcpu *v, uint64_t nr, const struct hypercall_args *args)

@@ -1,13 +1,15 @@
 /*
  * lapic.c - interrupt hardware of the boot CPU: the legacy 8259 PICs are
  * remapped and masked; the local APIC (xAPIC, MMIO) is enabled; its timer and
- * the TSC are calibrated against PIT channel 2, and the timer then ticks
- * periodically.
+ * the TSC are calibrated against PIT channel 2; the timer then runs in
+ * one-shot mode for the software timers' next deadline.
  */
 #include <asm/layout.h>
 #include <asm/x86.h>
+#include <skiff/arch.h>
 #include <skiff/console.h>
 #include <skiff/panic.h>
+#include <skiff/time.h>
 
 #include "x86.h"
 
@@ -31,6 +33,7 @@
 #define PIT_CMD       0x43
 #define PIT_GATE_PORT 0x61
 #define CALIBRATE_MS  10
+#define MAX_TIMER_NS  (60ull * 1000000000ull)
 
 uint32_t tsc_khz, lapic_khz;
 uint64_t timer_ticks;
@@ -104,25 +107,45 @@ void lapic_init(void)
     lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
     calibrate();
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
     if (tsc_khz == 0 || lapic_khz == 0)
         panic("timer calibration failed (tsc %u kHz, lapic %u kHz)", tsc_khz, lapic_khz);
     pr_info("timers: TSC %u.%03u MHz, LAPIC timer %u kHz (calibrated against the PIT)",
             tsc_khz / 1000, tsc_khz % 1000, lapic_khz);
 }
 
-void timer_start(uint64_t hz)
+uint64_t arch_cycles(void)
 {
-    if (hz == 0) {
-        pr_info("timer: periodic tick off");
+    return rdtsc();
+}
+
+/*
+ * One-shot mode: the software timers (common/timer.c) program the next
+ * deadline. Rounding can make the interrupt a little early; the timer code
+ * then simply programs the rest.
+ */
+void arch_timer_program(uint64_t deadline)
+{
+    if (!deadline) {
+        lapic_write(LAPIC_TIMER_INIT, 0);
         return;
     }
-    uint64_t count = (uint64_t)lapic_khz * 1000 / hz;
-    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
+    uint64_t now = now_ns();
+    uint64_t delta = deadline > now ? deadline - now : 0;
+    if (delta > MAX_TIMER_NS)
+        delta = MAX_TIMER_NS;
+    uint64_t count = delta * lapic_khz / 1000000;
     lapic_write(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
-    /* Wait for the first tick, proving the interrupt path works. */
+}
+
+/* Arms a one-shot 1 ms ahead and waits for it: proves the interrupt path. */
+void lapic_timer_selftest(void)
+{
     uint64_t start = timer_ticks;
+
+    arch_timer_program(now_ns() + 1000000);
     while (timer_ticks == start)
         irq_enable_and_halt();
-    pr_info("timer: %llu Hz periodic tick running", (unsigned long long)hz);
+    pr_info("timer: one-shot LAPIC deadlines working");
 }

@@ -216,6 +216,48 @@ int arch_domain_map_ram(struct domain *d)
     return 0;
 }
 
+/* Is d's address space the one loaded on this CPU (so its TLB entries may be live)? */
+static bool loaded_here(const struct domain *d)
+{
+    return (read_cr3() & PTE_ADDR) == (d->arch.pml4_mfn << PAGE_SHIFT);
+}
+
+int arch_map_page(struct domain *d, uint64_t gfn, mfn_t mfn, uint64_t perms)
+{
+    uint64_t root = d->arch.pml4_mfn << PAGE_SHIFT;
+    int rc = map_one(root, gfn << PAGE_SHIFT, mfn_to_maddr(mfn).ma, 1, guest_pte_flags(perms),
+                     PTE_P | PTE_W | PTE_U);
+
+    if (rc == 0 && loaded_here(d))
+        invlpg(gfn << PAGE_SHIFT);
+    return rc;
+}
+
+/* The 4 KiB entry for va if the tables down to it exist, else NULL. */
+static uint64_t *existing_pte(uint64_t root, uint64_t va)
+{
+    uint64_t *t = table(root);
+
+    for (unsigned int l = 4; l > 1; l--) {
+        uint64_t e = t[index_at(va, l)];
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return NULL;
+        t = table(e);
+    }
+    return &t[index_at(va, 1)];
+}
+
+void arch_unmap_page(struct domain *d, uint64_t gfn)
+{
+    uint64_t *pte = existing_pte(d->arch.pml4_mfn << PAGE_SHIFT, gfn << PAGE_SHIFT);
+
+    if (!pte)
+        return;
+    *pte = 0;
+    if (loaded_here(d))
+        invlpg(gfn << PAGE_SHIFT);
+}
+
 static void free_table(uint64_t pa, unsigned int level)
 {
     uint64_t *t = table(pa);

@@ -10,7 +10,9 @@
 #include <skiff/console.h>
 #include <skiff/exit.h>
 #include <skiff/panic.h>
+#include <skiff/sched.h>
 #include <skiff/setup.h>
+#include <skiff/time.h>
 #include <string.h>
 
 #include "x86.h"
@@ -60,7 +62,10 @@ noreturn void hv_start_x86(uint32_t magic, uint32_t info_pa)
     cpu_init_control();
     cpu_init_syscall();
     lapic_init();
-    timer_start(hv_opts.tick_hz);
+    time_init(tsc_khz, rtc_read_epoch());
+    lapic_timer_selftest();
+    sched_init(hv_opts.timeslice_ms * 1000000ull);
+    sched_start_tick(hv_opts.tick_hz);
     crash_on_request();
     hv_start_dom0(bi);
 }

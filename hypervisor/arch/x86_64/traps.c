@@ -17,6 +17,9 @@
 #include <skiff/domain.h>
 #include <skiff/exit.h>
 #include <skiff/guest_access.h>
+#include <skiff/sched.h>
+#include <skiff/time.h>
+#include <skiff/timer.h>
 
 #include "x86.h"
 
@@ -130,6 +133,7 @@ static void handle_irq(uint64_t vec)
     if (vec == VEC_TIMER) {
         timer_ticks++;
         lapic_eoi();
+        timer_run_expired(now_ns());
     }
     /* VEC_SPURIOUS needs no EOI. */
 }
@@ -183,10 +187,14 @@ static bool software_interrupt(struct vcpu *v, struct cpu_regs *r, uint64_t *vec
     return true;
 }
 
-/* Writes the bounce frame and points the vCPU at its handler. */
-static int bounce_to_guest(struct vcpu *v, struct cpu_regs *r, uint64_t vec, bool with_error)
+/*
+ * Writes the bounce frame and points the vCPU at target; mask_events sets
+ * evtchn_upcall_mask (interrupt-gate semantics). 0, or -1 if the frame
+ * could not be written.
+ */
+static int bounce_to_guest(struct vcpu *v, struct cpu_regs *r, uint64_t target, bool with_error,
+                           bool mask_events)
 {
-    const struct guest_trap *t = &v->arch.traps[vec];
     uint8_t mask = v->info ? v->info->evtchn_upcall_mask : 1;
     uint64_t frame[8];
     unsigned int n = 0;
@@ -207,12 +215,21 @@ static int bounce_to_guest(struct vcpu *v, struct cpu_regs *r, uint64_t vec, boo
     uint64_t sp = (top & ~15ull) - n * sizeof(uint64_t);
     if (copy_to_guest(v->domain, gva(sp), frame, n * sizeof(uint64_t)))
         return -1;
-    r->rip = t->address;
+    r->rip = target;
     r->rsp = sp;
     r->rflags &= ~(X86_RFLAGS_TF | X86_RFLAGS_NT | X86_RFLAGS_RF);
-    if ((t->flags & 4) && v->info)
+    if (mask_events && v->info)
         v->info->evtchn_upcall_mask = 1;
+    v->arch.sysret_ok = false;
     return 0;
+}
+
+void x86_deliver_upcall(struct vcpu *v)
+{
+    if (bounce_to_guest(v, &v->arch.regs, v->event_callback, false, true))
+        domain_crash(v->domain,
+                     "cannot deliver an event upcall: guest stack at 0x%llx is not writable",
+                     (unsigned long long)v->arch.regs.rsp);
 }
 
 static void guest_exception(struct vcpu *v, struct cpu_regs *r)
@@ -240,7 +257,8 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
                          exception_name(vec), (unsigned long long)r->rip);
         return;
     }
-    if (bounce_to_guest(v, r, vec, with_error))
+    const struct guest_trap *t = &v->arch.traps[vec];
+    if (bounce_to_guest(v, r, t->address, with_error, t->flags & 4))
         domain_crash(d, "cannot deliver %s: guest stack at 0x%llx is not writable",
                      exception_name(vec), (unsigned long long)r->rsp);
 }
@@ -253,6 +271,8 @@ noreturn void x86_guest_trap(void)
     v->arch.sysret_ok = false;
     if (r->vector >= 32) {
         handle_irq(r->vector);
+        if (sched_pending())
+            schedule();
     } else if (r->vector == X86_EXC_NMI) {
         nmi_count++;
     } else if (r->vector == X86_EXC_MC || r->vector == X86_EXC_DF) {
@@ -260,5 +280,5 @@ noreturn void x86_guest_trap(void)
     } else {
         guest_exception(v, r);
     }
-    x86_resume(v);
+    x86_return(v);
 }

@@ -12,6 +12,8 @@
 #include <skiff/arch.h>
 #include <skiff/console.h>
 #include <skiff/domain.h>
+#include <skiff/sched.h>
+#include <skiff/time.h>
 
 #include "x86.h"
 
@@ -93,12 +95,48 @@ static void load_vcpu_state(struct percpu *pc, struct vcpu *v)
     pc->loaded = v;
 }
 
-/* Idles until an interrupt, forever (nothing runnable). */
-static noreturn void idle_forever(void)
+noreturn void arch_idle(void)
 {
-    pr_info("no vCPU to run: idling");
-    for (;;)
+    struct percpu *pc = this_cpu();
+
+    pc->current = NULL;
+    for (;;) {
         irq_enable_and_halt();
+        if (sched_pending())
+            schedule();
+    }
+}
+
+void arch_vcpu_set_retval(struct vcpu *v, long value)
+{
+    v->arch.regs.rax = (uint64_t)value;
+    v->arch.sysret_ok = true; /* the frame is still the one syscall saved */
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    struct percpu *pc = this_cpu();
+
+    if (pc->loaded == v)
+        pc->loaded = NULL;
+    if (pc->current == v)
+        pc->current = NULL;
+}
+
+/* An upcall is due: pending, not masked, and the guest can take it. */
+static bool upcall_due(const struct vcpu *v)
+{
+    const struct vcpu_info *vi = v->info;
+
+    return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_RELAXED) &&
+           !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_RELAXED) && v->event_callback;
+}
+
+noreturn void x86_return(struct vcpu *v)
+{
+    if (unlikely(sched_pending() || !vcpu_runnable(v) || sched_current() != v))
+        schedule();
+    x86_resume(v);
 }
 
 noreturn void x86_resume(struct vcpu *v)
@@ -106,19 +144,21 @@ noreturn void x86_resume(struct vcpu *v)
     struct percpu *pc = this_cpu();
     struct cpu_regs *r = &v->arch.regs;
 
-    if (v->domain->state != DOMAIN_RUNNING)
-        idle_forever();
     if (unlikely(pc->loaded != v))
         load_vcpu_state(pc, v);
     if (unlikely(pc->current != v)) {
         pc->current = v;
         pc->regs_top = (uint64_t)(r + 1);
         x86_set_rsp0(pc->regs_top);
+        time_update_vcpu(v);
     }
-    if (unlikely(!guest_canonical(r->rip))) {
-        domain_crash(v->domain, "return to non-canonical or hypervisor address 0x%llx",
-                     (unsigned long long)r->rip);
-        idle_forever();
+    if (unlikely(upcall_due(v)))
+        x86_deliver_upcall(v);
+    if (unlikely(!guest_canonical(r->rip) || v->domain->state != DOMAIN_RUNNING)) {
+        if (v->domain->state == DOMAIN_RUNNING)
+            domain_crash(v->domain, "return to non-canonical or hypervisor address 0x%llx",
+                         (unsigned long long)r->rip);
+        schedule();
     }
     if (likely(v->arch.sysret_ok))
         x86_exit_sysret(r);

@@ -54,10 +54,13 @@ bool x86_on_ist_stack(uint64_t sp);
 
 /* lapic.c */
 void lapic_init(void);
-void timer_start(uint64_t hz);
+void lapic_timer_selftest(void);
 void lapic_eoi(void);
 extern uint32_t tsc_khz, lapic_khz;
 extern uint64_t timer_ticks;
+
+/* rtc.c: the CMOS clock as seconds since the epoch (0 if unreadable). */
+uint64_t rtc_read_epoch(void);
 
 /* percpu.c */
 void percpu_init(uint64_t stack_top);
@@ -65,6 +68,8 @@ void hv_tls_init(void);
 
 /* vcpu.c */
 noreturn void x86_resume(struct vcpu *v);
+/* Back to v after a hypercall or trap, unless the scheduler wants someone else. */
+noreturn void x86_return(struct vcpu *v);
 void fpu_init(void);
 
 /* traps.c: called from entry.S */
@@ -72,6 +77,7 @@ noreturn void x86_guest_trap(void);
 void x86_hv_trap(struct cpu_regs *frame);
 void x86_hv_ist_trap(struct cpu_regs *frame);
 void x86_dump_regs(const struct cpu_regs *r);
+void x86_deliver_upcall(struct vcpu *v);
 void x86_backtrace(uint64_t rbp);
 
 /* hypercall_x86.c: called from entry.S */

@@ -47,13 +47,17 @@
 
 /* Hypercall numbers: Xen's __HYPERVISOR_* values. */
 #define __HYPERVISOR_set_trap_table   0
+#define __HYPERVISOR_memory_op        12
+#define __HYPERVISOR_set_timer_op     15
 #define __HYPERVISOR_xen_version      17
 #define __HYPERVISOR_console_io       18
 #define __HYPERVISOR_iret             23
 #define __HYPERVISOR_set_segment_base 25
 #define __HYPERVISOR_sched_op         29
+#define __HYPERVISOR_callback_op      30
+#define __HYPERVISOR_event_channel_op 32
 #define __HYPERVISOR_sysctl           35 /* Skiff's own sub-ops: public/sysctl.h */
-#define __HYPERVISOR_domctl           36 /* Skiff's own sub-ops (future) */
+#define __HYPERVISOR_domctl           36 /* Skiff's own sub-ops: public/domctl.h */
 #define SKIFF_NR_HYPERCALLS           64
 
 /* Size of one stub in the hypercall page. */
@@ -66,6 +70,28 @@
 typedef uint16_t domid_t;
 #define DOMID_FIRST_RESERVED 0x7FF0U
 #define DOMID_SELF           0x7FF0U
+
+/*
+ * Virtual interrupts, bound to event channels with EVTCHNOP_bind_virq.
+ * VIRQ_TIMER:   the vCPU's one-shot timer (set_timer_op) expired.
+ * VIRQ_DEBUG:   reserved.
+ * VIRQ_CONSOLE: (dom0) console input is waiting (CONSOLEIO_read).
+ * VIRQ_DOM_EXC: (dom0) some domain shut down, crashed or was destroyed.
+ */
+#define VIRQ_TIMER   0
+#define VIRQ_DEBUG   1
+#define VIRQ_CONSOLE 2
+#define VIRQ_DOM_EXC 3
+#define NR_VIRQS     24
+
+/*
+ * HYPERVISOR_set_timer_op(uint64_t timeout)
+ *
+ * Arms the calling vCPU's one-shot timer for `timeout`, an absolute system
+ * time in ns (the clock of vcpu_time_info); 0 disarms it. When it expires
+ * the hypervisor sends VIRQ_TIMER to the vCPU (waking it if it blocked). A
+ * time already past fires at once. Returns 0.
+ */
 
 /*
  * HYPERVISOR_console_io(int cmd, unsigned int count, char *buffer)

@@ -20,6 +20,8 @@
  *       shared-info = <u64>;     struct shared_info (public/skiff.h)
  *       hypercall-page = <u64>;  0 when the image had no hypercall-page note
  *       start-info = <u64 base, u64 size>;   this tree's own pages
+ *       grant-window = <u64 base, u64 size>; where foreign and granted
+ *                                            pages get mapped (memory_op)
  *     };
  *     skiff,free-memory { reg = <base size> ...; };  RAM the guest may use
  *                                                    freely (page aligned)
@@ -54,6 +56,7 @@
 #define SI_PROP_SHARED     "shared-info"
 #define SI_PROP_HCALL_PAGE "hypercall-page"
 #define SI_PROP_START_INFO "start-info"
+#define SI_PROP_GRANT_WIN  "grant-window"
 #define SI_NODE_FREE_MEM   "/skiff,free-memory"
 #define SI_NODE_MODULES    "/skiff,modules"
 #define SI_PROP_CMDLINE    "cmdline"

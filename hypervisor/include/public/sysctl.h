@@ -45,6 +45,12 @@ struct skiff_sysctl_physinfo {
 #define SKIFF_CPUFEAT_TSCDL    (1u << 8)
 #define SKIFF_CPUFEAT_INVTSC   (1u << 9)
 
+/*
+ * SKIFF_SYSCTL_sched_dump: prints the scheduler's run queue and every
+ * vCPU's priority, credit and CPU time on the hypervisor console. No reply.
+ */
+#define SKIFF_SYSCTL_sched_dump 2
+
 struct skiff_sysctl {
     uint32_t cmd;               /* 0 IN: SKIFF_SYSCTL_* */
     uint32_t interface_version; /* 4 IN: SKIFF_SYSCTL_INTERFACE_VERSION */

@@ -40,10 +40,31 @@ int arch_domain_map_ram(struct domain *d);
 
 /* Sets the initial register state: entry point, stack pointer, first argument. */
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t stack, uint64_t arg0);
+/* Forgets v (its domain is being freed): nothing may point at it afterwards. */
+void arch_vcpu_destroy(struct vcpu *v);
 /* Prints the vCPU's registers (for crash reports). */
 void arch_vcpu_dump(const struct vcpu *v);
 /* Leaves the hypervisor and runs the vCPU. */
 noreturn void arch_vcpu_run(struct vcpu *v);
+/* Nothing to run: wait for an interrupt, then schedule() again. */
+noreturn void arch_idle(void);
+/*
+ * Sets what the hypercall v is in (or last made) returns when v runs again
+ * (for hypercalls that switch away, like SCHEDOP_block).
+ */
+void arch_vcpu_set_retval(struct vcpu *v, long value);
+
+/* Maps / unmaps one page of d's address space at guest frame gfn (grant window). */
+int arch_map_page(struct domain *d, uint64_t gfn, mfn_t mfn, uint64_t perms);
+/* Unmaps and makes sure no TLB still holds the old translation. */
+void arch_unmap_page(struct domain *d, uint64_t gfn);
+
+/* ---- time ---- */
+
+/* The cycle counter system time is derived from (the TSC). */
+uint64_t arch_cycles(void);
+/* Programs the timer interrupt for absolute system time `deadline` (0 = none). */
+void arch_timer_program(uint64_t deadline);
 
 /* Fills a guest's hypercall page (one stub per hypercall). */
 void arch_fill_hypercall_page(void *page);

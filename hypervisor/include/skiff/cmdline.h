@@ -37,8 +37,9 @@ int cmdline_parse(const char *cmdline, const struct cmdline_option *opts, size_t
 struct hv_options {
     char loglvl[16];
     char console[16];
-    uint64_t dom0_mem; /* bytes */
-    uint64_t tick_hz;  /* periodic timer interrupts per second, 0 = off */
+    uint64_t dom0_mem;     /* bytes */
+    uint64_t tick_hz;      /* scheduler ticks per second, 0 = off */
+    uint64_t timeslice_ms; /* scheduler timeslice */
     bool smep, smap, umip;
     char hv_selftest[16]; /* "fault" or "bug": crash on purpose to check the panic report */
 };

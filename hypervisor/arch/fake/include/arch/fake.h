@@ -27,5 +27,13 @@ void fake_console_input(const char *s);
 extern jmp_buf *fake_exit_jmp;
 extern unsigned int fake_exit_code;
 #define FAKE_RUN_VCPU 0x1000
+#define FAKE_IDLE     0x1001
+
+/*
+ * The fake cycle counter (system time runs at 1 GHz on it once
+ * time_init(1000000, ...) ran) and the last deadline the timer code asked for.
+ */
+extern uint64_t fake_cycles;
+extern uint64_t fake_timer_deadline;
 
 #endif /* ARCH_FAKE_H */

@@ -13,6 +13,7 @@ struct arch_vcpu {
     bool continued;              /* arch_hypercall_continue was called */
     uint64_t cont_nr;
     uint64_t cont_args[5];
+    long retval; /* from arch_vcpu_set_retval */
 };
 
 struct arch_domain {

@@ -1,0 +1,94 @@
+/*
+ * window.c - the grant window of a domain (skiff/window.h): a table of
+ * slots for the guest frames [base_gfn, base_gfn + nr_pages), each either
+ * free or mapping a frame of another domain, which it holds a reference on.
+ */
+#include <string.h>
+
+#include <skiff/arch.h>
+#include <skiff/domain.h>
+#include <skiff/errno.h>
+#include <skiff/heap.h>
+#include <skiff/window.h>
+
+int window_init(struct domain *d, uint64_t nr_pages)
+{
+    struct grant_window *w = &d->window;
+
+    w->base_gfn = WINDOW_BASE_GFN;
+    w->nr_pages = nr_pages;
+    w->used = 0;
+    w->slots = NULL;
+    if (nr_pages == 0)
+        return 0;
+    w->slots = kzalloc(nr_pages * sizeof(struct window_slot));
+    return w->slots ? 0 : -ENOMEM;
+}
+
+bool window_contains(const struct domain *d, uint64_t gfn)
+{
+    const struct grant_window *w = &d->window;
+
+    return gfn >= w->base_gfn && gfn - w->base_gfn < w->nr_pages;
+}
+
+static struct window_slot *slot_of(const struct domain *d, uint64_t gfn)
+{
+    return window_contains(d, gfn) ? &d->window.slots[gfn - d->window.base_gfn] : NULL;
+}
+
+uint64_t window_entry(const struct domain *d, uint64_t gfn)
+{
+    const struct window_slot *s = slot_of(d, gfn);
+
+    return (s && s->mfn) ? (s->mfn << PAGE_SHIFT) | s->perms : 0;
+}
+
+int window_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
+                       uint64_t perms)
+{
+    struct window_slot *s = slot_of(d, gfn);
+    mfn_t f = domain_gfn_to_mfn(owner, owner_gfn);
+    int rc;
+
+    if (!s || s->mfn || !mfn_valid(f) || owner_gfn == 0 || (perms & ~P2M_PERMS) ||
+        !(perms & P2M_R) || (perms & P2M_X))
+        return -EINVAL;
+    rc = arch_map_page(d, gfn, f, perms);
+    if (rc)
+        return rc;
+    s->mfn = f.mfn;
+    s->owner = owner->domid;
+    s->perms = (uint8_t)perms;
+    d->window.used++;
+    domain_get(owner);
+    return 0;
+}
+
+int window_unmap(struct domain *d, uint64_t gfn)
+{
+    struct window_slot *s = slot_of(d, gfn);
+    struct domain *owner;
+
+    if (!s || !s->mfn)
+        return -EINVAL;
+    arch_unmap_page(d, gfn);
+    owner = domain_by_id_any(s->owner);
+    memset(s, 0, sizeof(*s));
+    d->window.used--;
+    if (owner)
+        domain_put(owner);
+    return 0;
+}
+
+void window_destroy(struct domain *d)
+{
+    struct grant_window *w = &d->window;
+
+    for (uint64_t i = 0; w->slots && i < w->nr_pages && w->used; i++)
+        if (w->slots[i].mfn)
+            window_unmap(d, w->base_gfn + i);
+    kfree(w->slots);
+    w->slots = NULL;
+    w->nr_pages = 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * public/memory.h - HYPERVISOR_memory_op(unsigned int cmd, void *arg):
+ * changes to a domain's guest-physical address space.
+ *
+ * Every domain has a grant window: a range of guest-physical (= virtual)
+ * addresses above its RAM, announced in its start info
+ * (skiff,pages/grant-window), where the hypervisor maps pages of other
+ * domains on request. A privileged domain uses it to reach the memory of a
+ * domain it builds (XENMAPSPACE_gmfn_foreign, as a Xen PVH dom0 does); the
+ * grant tables map granted pages there.
+ *
+ * XENMEM_add_to_physmap_batch, space XENMAPSPACE_gmfn_foreign: for each i
+ * < size, map frame idxs[i] of domain u.foreign_domid read-write at
+ * gpfns[i] (a page of the caller's grant window that is not in use) and
+ * store 0 or a negative error in errs[i]. Privileged callers only (-EPERM);
+ * domid must be DOMID_SELF (-EINVAL); the foreign domain must exist and not
+ * be the caller (-ESRCH); per entry: -EINVAL for a gfn outside the foreign
+ * RAM, a gpfn outside the window or already mapped. The call returns 0 when
+ * it processed every entry (check errs[]). At most 256 entries are handled
+ * per call; the hypervisor then restarts the call with the rest (size,
+ * idxs, gpfns, errs in the struct are updated in guest memory). Other spaces:
+ * -EOPNOTSUPP.
+ *
+ * XENMEM_remove_from_physmap: unmap gpfn from the caller's grant window (the
+ * TLB is flushed before the call returns). domid must be DOMID_SELF;
+ * -EINVAL if gpfn is not a mapped window page.
+ *
+ * Mapped pages keep their owner alive: a domain destroyed while another
+ * maps its pages lingers (it is no longer listed) until the last mapping
+ * goes, then its memory is freed. Other cmds: -ENOSYS.
+ */
+#ifndef SKIFF_PUBLIC_MEMORY_H
+#define SKIFF_PUBLIC_MEMORY_H
+
+#include <stdint.h>
+
+#include "skiff.h"
+
+typedef uint64_t xen_pfn_t;
+typedef unsigned long xen_ulong_t;
+
+#define XENMEM_remove_from_physmap  15
+#define XENMEM_add_to_physmap_batch 23
+
+#define XENMAPSPACE_shared_info  0
+#define XENMAPSPACE_grant_table  1
+#define XENMAPSPACE_gmfn         2
+#define XENMAPSPACE_gmfn_range   3
+#define XENMAPSPACE_gmfn_foreign 4
+
+struct xen_add_to_physmap_batch {
+    domid_t domid;  /*  0 IN: DOMID_SELF */
+    uint16_t space; /*  2 IN: XENMAPSPACE_* */
+    uint16_t size;  /*  4 IN: entries */
+    union {
+        domid_t foreign_domid; /* gmfn_foreign */
+        uint16_t res0;
+    } u;                                  /*  6 IN */
+    SKIFF_GUEST_HANDLE(xen_ulong_t) idxs; /*  8 IN: foreign frames */
+    SKIFF_GUEST_HANDLE(xen_pfn_t) gpfns;  /* 16 IN: where they appear */
+    SKIFF_GUEST_HANDLE(int) errs;         /* 24 OUT: per-entry result */
+};
+
+struct xen_remove_from_physmap {
+    domid_t domid;   /* 0 IN: DOMID_SELF */
+    uint16_t pad[3]; /* 2 */
+    xen_pfn_t gpfn;  /* 8 IN */
+};
+
+#endif /* SKIFF_PUBLIC_MEMORY_H */

@@ -1,0 +1,48 @@
+/*
+ * skiff/window.h - a domain's grant window: guest-physical pages above its
+ * RAM where the hypervisor maps pages owned by other domains (foreign maps
+ * for the domain builder, granted pages later). A mapping holds a reference
+ * on the owner, so the owner's memory outlives its destruction until the
+ * last mapping goes.
+ */
+#ifndef SKIFF_WINDOW_H
+#define SKIFF_WINDOW_H
+
+#include <skiff/types.h>
+
+struct domain;
+
+#define WINDOW_BASE_GFN   (0x0000008000000000ull >> PAGE_SHIFT) /* 512 GiB */
+#define WINDOW_DOM0_PAGES 16384                                 /* 64 MiB */
+#define WINDOW_DOMU_PAGES 1024                                  /* 4 MiB */
+
+struct window_slot {
+    uint64_t mfn;  /* 0 = free */
+    domid_t owner; /* domain that owns the frame */
+    uint8_t perms; /* P2M_* */
+    uint8_t pad[5];
+};
+
+struct grant_window {
+    uint64_t base_gfn;
+    uint64_t nr_pages;
+    unsigned int used;
+    struct window_slot *slots;
+};
+
+int window_init(struct domain *d, uint64_t nr_pages);
+/* Unmaps everything still mapped (dropping owner references) and frees the window. */
+void window_destroy(struct domain *d);
+
+/* Whether gfn is inside d's window. */
+bool window_contains(const struct domain *d, uint64_t gfn);
+/* The physmap-style entry (mfn << PAGE_SHIFT | perms) of window page gfn, or 0. */
+uint64_t window_entry(const struct domain *d, uint64_t gfn);
+
+/* Maps frame owner_gfn of owner at window page gfn of d. 0, -EINVAL, -ENOMEM. */
+int window_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
+                       uint64_t perms);
+/* Unmaps window page gfn of d (TLB flushed). 0 or -EINVAL. */
+int window_unmap(struct domain *d, uint64_t gfn);
+
+#endif /* SKIFF_WINDOW_H */
