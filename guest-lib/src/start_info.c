@@ -18,6 +18,12 @@ static int fail(const char **why, const char *msg)
     return -EINVAL_;
 }
 
+/* Property data is only 4-byte aligned: read 64-bit cells with fdt64_ld. */
+static uint64_t cell64(const fdt64_t *p)
+{
+    return fdt64_ld(p);
+}
+
 /* A property of exactly len bytes, or NULL. */
 static const void *prop_exact(const void *fdt, int node, const char *name, int len)
 {
@@ -33,7 +39,7 @@ static int read_u32(const void *fdt, int node, const char *name, uint32_t *out)
 
     if (!p)
         return -1;
-    *out = fdt32_to_cpu(*p);
+    *out = fdt32_ld(p);
     return 0;
 }
 
@@ -43,7 +49,7 @@ static int read_u64(const void *fdt, int node, const char *name, uint64_t *out)
 
     if (!p)
         return -1;
-    *out = fdt64_to_cpu(*p);
+    *out = cell64(p);
     return 0;
 }
 
@@ -53,8 +59,8 @@ static int read_range(const void *fdt, int node, const char *name, uint64_t *bas
 
     if (!p)
         return -1;
-    *base = fdt64_to_cpu(p[0]);
-    *size = fdt64_to_cpu(p[1]);
+    *base = cell64(&p[0]);
+    *size = cell64(&p[1]);
     return 0;
 }
 
@@ -112,8 +118,8 @@ static int parse_free_memory(const void *fdt, struct skiff_start_info *si, const
         return fail(why, "too many free-memory ranges");
     si->nr_free = (unsigned int)((size_t)len / (2 * sizeof(fdt64_t)));
     for (unsigned int i = 0; i < si->nr_free; i++) {
-        si->free[i].base = fdt64_to_cpu(p[2 * i]);
-        si->free[i].size = fdt64_to_cpu(p[2 * i + 1]);
+        si->free[i].base = cell64(&p[2 * i]);
+        si->free[i].size = cell64(&p[2 * i + 1]);
         if (si->free[i].base + si->free[i].size < si->free[i].base)
             return fail(why, "free-memory range wraps around");
     }

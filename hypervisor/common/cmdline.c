@@ -32,20 +32,39 @@ static bool parse_bool(const char *v, bool *out)
     return false;
 }
 
-static bool parse_uint(const char *v, uint64_t *out, char **end)
+static int digit_value(char c)
 {
-    if (*v < '0' || *v > '9')
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+        return (c | 0x20) - 'a' + 10;
+    return 99;
+}
+
+/* Decimal, or hex after "0x"; false on no digits or overflow. *end: first byte after. */
+static bool parse_uint(const char *v, uint64_t *out, const char **end)
+{
+    unsigned int base = 10;
+    uint64_t x = 0;
+
+    if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+        base = 16;
+        v += 2;
+    }
+    if (digit_value(*v) >= (int)base)
         return false;
-    unsigned long long x = strtoull(v, end, 0);
-    if (x == ~0ull) /* strtoull saturates on overflow */
-        return false;
+    for (; digit_value(*v) < (int)base; v++)
+        if (__builtin_mul_overflow(x, base, &x) ||
+            __builtin_add_overflow(x, (uint64_t)digit_value(*v), &x))
+            return false;
     *out = x;
+    *end = v;
     return true;
 }
 
 static bool parse_size(const char *v, uint64_t *out)
 {
-    char *end;
+    const char *end;
     uint64_t x, shift = 0;
 
     if (!parse_uint(v, &x, &end))
@@ -84,15 +103,20 @@ static const struct cmdline_option *find_option(const struct cmdline_option *opt
     return NULL;
 }
 
+/* Parses into a local first: a bad value leaves the option as it was. */
 static bool apply_value(const struct cmdline_option *o, const char *v)
 {
-    char *end;
+    const char *end;
+    uint64_t x;
 
     switch (o->type) {
     case OPT_BOOL:
         return parse_bool(v ? v : "1", o->dest);
     case OPT_UINT:
-        return v && parse_uint(v, o->dest, &end) && *end == '\0';
+        if (!v || !parse_uint(v, &x, &end) || *end != '\0')
+            return false;
+        *(uint64_t *)o->dest = x;
+        return true;
     case OPT_SIZE:
         return v && parse_size(v, o->dest);
     case OPT_STRING:

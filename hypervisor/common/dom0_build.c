@@ -172,20 +172,26 @@ static int write_start_info(struct domain *d, const struct start_info_desc *si)
     return start_info_build(arch_maddr_to_virt(mfn_to_maddr(f)), START_INFO_SIZE, si);
 }
 
+/*
+ * dom0's RAM: dom0_mem rounded down to 2 MiB and at least DOM0_MIN_MEM, but
+ * never more than what is free minus a reserve for page tables and the
+ * heap. 0 when not even DOM0_MIN_MEM fits.
+ */
 static uint64_t dom0_memory(void)
 {
     uint64_t mem = ALIGN_DOWN(hv_opts.dom0_mem, 2ull << 20);
     uint64_t avail = frame_free_count() * PAGE_SIZE;
-    uint64_t keep = 8ull << 20; /* for page tables and the heap */
+    uint64_t keep = 8ull << 20;
+    uint64_t most = avail > keep ? ALIGN_DOWN(avail - keep, 2ull << 20) : 0;
 
     if (mem < DOM0_MIN_MEM)
         mem = DOM0_MIN_MEM;
-    if (avail > keep && mem > avail - keep) {
+    if (mem > most) {
         pr_warn("dom0_mem=%llu MiB is more than is free; using %llu MiB",
-                (unsigned long long)(mem >> 20), (unsigned long long)((avail - keep) >> 21 << 1));
-        mem = ALIGN_DOWN(avail - keep, 2ull << 20);
+                (unsigned long long)(mem >> 20), (unsigned long long)(most >> 20));
+        mem = most;
     }
-    return mem;
+    return mem < DOM0_MIN_MEM ? 0 : mem;
 }
 
 static int populate(struct domain *d, const struct boot_info *bi, const struct elf_image *img,
@@ -231,6 +237,11 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
         return -ENOENT;
     }
     uint64_t mem = dom0_memory();
+    if (mem == 0) {
+        pr_err("dom0: not enough free memory for its minimum of %llu MiB",
+               (unsigned long long)(DOM0_MIN_MEM >> 20));
+        return -ENOMEM;
+    }
     rc = plan_layout(bi, mem, &layout);
     if (rc) {
         pr_err("dom0: boot modules do not fit in dom0_mem=%llu MiB",

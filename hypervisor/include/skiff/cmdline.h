@@ -10,7 +10,7 @@
 
 enum cmdline_type {
     OPT_BOOL,   /* name, name=on|off|yes|no|true|false|1|0, no-name */
-    OPT_UINT,   /* decimal or 0x hex, fits uint64_t */
+    OPT_UINT,   /* decimal, or hex after 0x; must fit uint64_t */
     OPT_SIZE,   /* number with optional K, M or G suffix (binary units), in bytes */
     OPT_STRING, /* copied, must fit dest_size including the NUL */
 };
