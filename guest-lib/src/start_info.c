@@ -99,7 +99,8 @@ static int parse_pages(const void *fdt, struct skiff_start_info *si, const char 
         return fail(why, "no " SI_NODE_PAGES " node");
     if (read_u64(fdt, node, SI_PROP_SHARED, &si->shared_info) ||
         read_u64(fdt, node, SI_PROP_HCALL_PAGE, &si->hypercall_page) ||
-        read_range(fdt, node, SI_PROP_START_INFO, &si->start_info_base, &si->start_info_size))
+        read_range(fdt, node, SI_PROP_START_INFO, &si->start_info_base, &si->start_info_size) ||
+        read_range(fdt, node, SI_PROP_GRANT_WIN, &si->grant_window_base, &si->grant_window_size))
         return fail(why, "bad " SI_NODE_PAGES " properties");
     return 0;
 }

@@ -28,6 +28,7 @@ struct skiff_start_info {
     uint64_t shared_info;
     uint64_t hypercall_page;
     uint64_t start_info_base, start_info_size;
+    uint64_t grant_window_base, grant_window_size;
     unsigned int nr_free;
     struct si_mem_range free[SKIFF_START_INFO_MAX_RANGES];
     unsigned int nr_modules;

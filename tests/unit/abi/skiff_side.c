@@ -7,8 +7,12 @@
 
 #include <public/skiff.h>
 #include <public/arch-x86_64.h>
+#include <public/callback.h>
+#include <public/domctl.h>
 #include <public/errno.h>
+#include <public/event_channel.h>
 #include <public/features.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/start_info.h>
 #include <public/sysctl.h>

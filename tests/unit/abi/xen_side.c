@@ -10,7 +10,9 @@
 
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <xen/callback.h>
 #include <xen/event_channel.h>
+#include <xen/memory.h>
 #include <xen/features.h>
 #include <xen/sched.h>
 #include <xen/version.h>

@@ -42,9 +42,21 @@ int core_run_suite(Suite *s)
 
 /* ---- domains ---- */
 
+struct domain *core_create(domid_t domid, const char *name, bool privileged)
+{
+    const struct domain_config cfg = {
+        .domid = domid,
+        .name = name,
+        .privileged = privileged,
+        .window_pages = 16,
+    };
+
+    return domain_create(&cfg);
+}
+
 struct domain *core_domain(domid_t domid, bool privileged, uint64_t nr_pages, bool contiguous)
 {
-    struct domain *d = domain_create(domid, domid == 0 ? "Domain-0" : "test-domain", privileged);
+    struct domain *d = core_create(domid, domid == 0 ? "Domain-0" : "test-domain", privileged);
 
     ck_assert_ptr_nonnull(d);
     ck_assert_int_eq(domain_alloc_ram(d, nr_pages, contiguous), 0);

@@ -87,6 +87,8 @@ int core_run_suite(Suite *s);
 /* ---- domains and their RAM ---- */
 
 /* A RUNNING domain with nr_pages of RAM; fails the test if it cannot be made. */
+/* domain_create() with default settings (weight, ports, a small grant window). */
+struct domain *core_create(domid_t domid, const char *name, bool privileged);
 struct domain *core_domain(domid_t domid, bool privileged, uint64_t nr_pages, bool contiguous);
 
 /* Hypervisor pointer to the frame behind gfn (1 <= gfn < nr_pages), whatever its perms. */

@@ -32,7 +32,7 @@ static void assert_nothing_leaked(void)
 
 START_TEST(test_create_fields)
 {
-    struct domain *d = domain_create(42, "a-name-that-is-much-longer-than-thirty-one-chars", true);
+    struct domain *d = core_create(42, "a-name-that-is-much-longer-than-thirty-one-chars", true);
 
     ck_assert_ptr_nonnull(d);
     ck_assert_uint_eq(d->domid, 42);
@@ -79,7 +79,7 @@ static void check_fresh_ram(struct domain *d, uint64_t nr_pages, bool contiguous
 
 START_TEST(test_alloc_ram_contiguous)
 {
-    struct domain *d = domain_create(1, "contig", false);
+    struct domain *d = core_create(1, "contig", false);
 
     ck_assert_int_eq(domain_alloc_ram(d, 700, true), 0);
     check_fresh_ram(d, 700, true);
@@ -90,7 +90,7 @@ END_TEST
 
 START_TEST(test_alloc_ram_scattered)
 {
-    struct domain *d = domain_create(1, "scattered", false);
+    struct domain *d = core_create(1, "scattered", false);
 
     ck_assert_int_eq(domain_alloc_ram(d, 300, false), 0);
     check_fresh_ram(d, 300, false);
@@ -107,7 +107,7 @@ END_TEST
 
 START_TEST(test_alloc_ram_einval)
 {
-    struct domain *d = domain_create(1, "einval", false);
+    struct domain *d = core_create(1, "einval", false);
     uint64_t limit = arch_guest_va_limit() >> PAGE_SHIFT;
 
     ck_assert_int_eq(domain_alloc_ram(d, 0, false), -EINVAL);
@@ -128,14 +128,16 @@ END_TEST
 
 START_TEST(test_alloc_ram_too_big_for_machine)
 {
-    struct domain *d = domain_create(1, "big", false);
+    struct domain *d = core_create(1, "big", false);
     uint64_t frames = frame_free_count();
     size_t heap = heap_bytes_used();
 
     /* Within the VA limit but more than the machine has. */
     ck_assert_int_eq(domain_alloc_ram(d, frames + 1, true), -ENOMEM);
     ck_assert_int_eq(domain_alloc_ram(d, frames + 1, false), -ENOMEM);
-    ck_assert_int_eq(domain_alloc_ram(d, arch_guest_va_limit() >> PAGE_SHIFT, false), -ENOMEM);
+    /* RAM must end below the grant window. */
+    ck_assert_int_eq(domain_alloc_ram(d, WINDOW_BASE_GFN - 1, false), -ENOMEM);
+    ck_assert_int_eq(domain_alloc_ram(d, WINDOW_BASE_GFN + 1, false), -EINVAL);
     ck_assert_uint_eq(frame_free_count(), frames);
     ck_assert_uint_eq(heap_bytes_used(), heap);
     ck_assert_ptr_null(d->physmap.p2m);
@@ -155,7 +157,7 @@ START_TEST(test_create_destroy_cycles)
     for (unsigned int cycle = 0; cycle < 200; cycle++) {
         uint64_t pages = sizes[cycle % ARRAY_SIZE(sizes)];
         bool contiguous = core_rng_below(&rng, 2);
-        struct domain *d = domain_create((domid_t)cycle, "cycle", cycle % 3 == 0);
+        struct domain *d = core_create((domid_t)cycle, "cycle", cycle % 3 == 0);
         ck_assert_ptr_nonnull(d);
         ck_assert_int_eq(domain_alloc_ram(d, pages, contiguous), 0);
         if (cycle % 5 == 2)
@@ -179,7 +181,7 @@ START_TEST(test_many_live_domains)
     struct domain *d[N];
 
     for (unsigned int i = 0; i < N; i++) {
-        d[i] = domain_create((domid_t)i, "live", false);
+        d[i] = core_create((domid_t)i, "live", false);
         ck_assert_ptr_nonnull(d[i]);
         ck_assert_int_eq(domain_alloc_ram(d[i], 8 + i * 3, i % 4 == 0), 0); /* 10 x 2 MiB */
     }
@@ -199,7 +201,7 @@ static int create_with_frames_left(uint64_t leave, uint64_t pages, bool contiguo
 
     core_hoard_until(&h, leave);
     uint64_t frames = frame_free_count();
-    struct domain *d = domain_create(9, "tight", false);
+    struct domain *d = core_create(9, "tight", false);
     if (!d) {
         rc = -ENOMEM;
     } else {
@@ -236,7 +238,7 @@ END_TEST
 START_TEST(test_failure_midway_reports_enomem)
 {
     struct core_hoard h;
-    struct domain *d = domain_create(3, "midway", false);
+    struct domain *d = core_create(3, "midway", false);
 
     core_hoard_until(&h, 50);
     uint64_t frames = frame_free_count();
@@ -253,7 +255,7 @@ END_TEST
 START_TEST(test_contiguous_fails_when_fragmented)
 {
     struct core_hoard h;
-    struct domain *d = domain_create(3, "fragmented", false);
+    struct domain *d = core_create(3, "fragmented", false);
 
     core_hoard_until(&h, 0);
     /* Give back every frame except the first of each 2 MiB block. */
@@ -298,7 +300,7 @@ START_TEST(test_set_perms_rejects_bad_args)
                       "case %u accepted", i);
         ck_assert_int_eq(memcmp(before, d->physmap.p2m, 32 * sizeof(uint64_t)), 0);
     }
-    struct domain *empty = domain_create(2, "no-ram", false);
+    struct domain *empty = core_create(2, "no-ram", false);
     ck_assert_int_eq(domain_set_perms(empty, 1, 1, P2M_R), -EINVAL);
     domain_destroy(empty);
     free(before);
@@ -367,10 +369,16 @@ static void check_shared_info_at(struct domain *d, uint64_t gfn)
     ck_assert_ptr_eq(d->shared_info, page);
     ck_assert_ptr_eq(d->vcpu[0]->info, &d->shared_info->vcpu_info[0]);
     ck_assert_uint_eq(d->vcpu[0]->info->evtchn_upcall_mask, 1);
+    /* Zero except the upcall mask and the wall clock (written at once). */
+    size_t mask_at = offsetof(struct shared_info, vcpu_info[0].evtchn_upcall_mask);
+    size_t wc_from = offsetof(struct shared_info, wc_version);
+    size_t wc_to = offsetof(struct shared_info, arch);
     for (size_t i = 0; i < PAGE_SIZE; i++) {
-        size_t mask_at = offsetof(struct shared_info, vcpu_info[0].evtchn_upcall_mask);
+        if (i >= wc_from && i < wc_to)
+            continue;
         CORE_CHECK(page[i] == (i == mask_at ? 1 : 0), "shared_info byte %zu is 0x%02x", i, page[i]);
     }
+    ck_assert_uint_eq(d->shared_info->wc_version % 2, 0); /* not mid-update */
 }
 
 START_TEST(test_shared_info_zeroed_and_masked)
@@ -410,7 +418,7 @@ START_TEST(test_shutdown_and_destroy_dom0_pointer)
     domain_destroy(d);
 
     /* Destroying the domain dom0 points at clears the pointer. */
-    dom0 = domain_create(0, "Domain-0", true);
+    dom0 = core_create(0, "Domain-0", true);
     domain_destroy(dom0);
     ck_assert_ptr_null(dom0);
     assert_nothing_leaked();

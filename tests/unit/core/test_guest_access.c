@@ -271,7 +271,7 @@ END_TEST
 
 START_TEST(test_domain_without_ram)
 {
-    struct domain *d = domain_create(5, "no-ram", false);
+    struct domain *d = core_create(5, "no-ram", false);
     uint8_t b = 0x42;
 
     ck_assert_ptr_nonnull(d);

@@ -502,7 +502,7 @@ END_TEST
 START_TEST(test_sysctl_bad_version_and_cmd)
 {
     static const uint32_t versions[] = {0, SKIFF_SYSCTL_INTERFACE_VERSION + 1, 0xffffffffu};
-    static const uint32_t cmds[] = {0, 2, 99, 0xffffffffu};
+    static const uint32_t cmds[] = {0, 3, 99, 0xffffffffu};
 
     for (unsigned int i = 0; i < ARRAY_SIZE(versions); i++) {
         put_sysctl(d0, PG(10), SKIFF_SYSCTL_physinfo, versions[i]);
@@ -590,11 +590,18 @@ END_TEST
 
 static struct boot_info boot;
 
-/* Boots dom0 as hv_start_dom0 does, up to the point where it would run. */
+/*
+ * Boots dom0 as hv_start_dom0 does, up to the point where it would run. The
+ * fixture's domains go first: domain ids are unique and the leak check
+ * counts every domain.
+ */
 static void boot_dom0(void)
 {
     int exit_code;
 
+    domain_destroy(d0);
+    domain_destroy(d1);
+    d0 = d1 = NULL;
     core_dom0_boot_info(&boot, 0x200000, true);
     CORE_CATCH_EXIT(exit_code, hv_start_dom0(&boot));
     ck_assert_int_eq(exit_code, FAKE_RUN_VCPU);
