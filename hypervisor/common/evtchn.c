@@ -251,13 +251,13 @@ int evtchn_status(struct domain *caller, struct evtchn_status *st)
     d = domain_lookup(caller, st->dom);
     if (!d)
         return -ESRCH;
-    c = port_of(d, st->port);
-    if (!c || c->state == ECS_RESERVED)
+    if (st->port == 0 || st->port >= d->evtchn.max_ports)
         return -EINVAL;
     memset(&st->u, 0, sizeof(st->u));
     st->pad = 0;
-    st->vcpu = c->notify_vcpu;
-    switch (c->state) {
+    c = port_of(d, st->port); /* NULL: a free port whose bucket is not allocated yet */
+    st->vcpu = c ? c->notify_vcpu : 0;
+    switch (c ? c->state : ECS_FREE) {
     case ECS_UNBOUND:
         st->status = EVTCHNSTAT_unbound;
         st->u.unbound.dom = c->remote_domid;

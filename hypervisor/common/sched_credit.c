@@ -22,10 +22,17 @@ static struct vcpu *current_vcpu;
 static bool resched;
 static uint64_t slice_end;
 static uint64_t last_replenish;
+static struct timer slice_timer; /* ends the running vCPU's slice or cap budget */
 
 static struct vcpu *unit_vcpu(struct sched_unit *u)
 {
     return container_of(u, struct vcpu, sched);
+}
+
+static void slice_over(struct timer *t)
+{
+    (void)t;
+    resched = true;
 }
 
 void sched_init(uint64_t timeslice_ns)
@@ -37,6 +44,7 @@ void sched_init(uint64_t timeslice_ns)
     last_replenish = 0;
     if (timeslice_ns)
         sched_params.timeslice_ns = timeslice_ns;
+    timer_init(&slice_timer, slice_over, NULL);
 }
 
 void sched_vcpu_init(struct vcpu *v)
@@ -187,8 +195,15 @@ void sched_replenish(uint64_t now)
             if (!v)
                 continue;
             struct sched_unit *u = &v->sched;
-            if (wants_cpu(v) && total_weight)
-                u->credit += (int64_t)(SCHED_PERIOD_NS * d->weight / total_weight);
+            /*
+             * Runnable vCPUs share the period by weight. A blocked one earns
+             * what it would get if it joined them, so that it wakes with
+             * credit (and the boost) unless it used the CPU heavily; the
+             * clamp below keeps it from hoarding.
+             */
+            uint64_t among = total_weight + (wants_cpu(v) ? 0 : d->weight);
+            if (among)
+                u->credit += (int64_t)(SCHED_PERIOD_NS * d->weight / among);
             if (u->credit > (int64_t)SCHED_PERIOD_NS)
                 u->credit = (int64_t)SCHED_PERIOD_NS;
             u->period_used = 0;
@@ -208,6 +223,7 @@ struct vcpu *sched_pick(uint64_t now)
     struct vcpu *cur = current_vcpu;
     struct sched_unit *best;
 
+    resched = false;
     sched_account(now);
     if (now - last_replenish >= SCHED_PERIOD_NS)
         sched_replenish(now);
@@ -223,13 +239,23 @@ struct vcpu *sched_pick(uint64_t now)
         }
     }
     current_vcpu = NULL;
-    if (!best)
+    if (!best) {
+        timer_stop(&slice_timer);
         return NULL;
+    }
     runq_remove(best);
     best->running = true;
     best->started = now;
-    slice_end = now + sched_params.timeslice_ns;
     current_vcpu = unit_vcpu(best);
+    slice_end = now + sched_params.timeslice_ns;
+    /* A capped vCPU is stopped exactly when its budget for the period is spent. */
+    if (current_vcpu->domain->cap) {
+        uint64_t budget = cap_ns(current_vcpu->domain);
+        uint64_t left = budget > best->period_used ? budget - best->period_used : 0;
+        if (now + left < slice_end)
+            slice_end = now + left;
+    }
+    timer_set(&slice_timer, slice_end);
     return current_vcpu;
 }
 
@@ -301,10 +327,8 @@ bool sched_pending(void)
 
 noreturn void schedule(void)
 {
-    struct vcpu *next;
+    struct vcpu *next = sched_pick(now_ns());
 
-    resched = false;
-    next = sched_pick(now_ns());
     if (!next)
         arch_idle();
     arch_vcpu_run(next);

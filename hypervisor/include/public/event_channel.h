@@ -100,7 +100,11 @@ struct evtchn_send {
     evtchn_port_t port; /* 0 IN */
 };
 
-/* status: what a port is (dom = DOMID_SELF, or any domain if privileged). */
+/*
+ * status: what a port is (dom = DOMID_SELF, or any domain if privileged). A
+ * free port below the domain's limit is EVTCHNSTAT_closed (as in Xen); port
+ * 0 or a port beyond the limit is -EINVAL.
+ */
 #define EVTCHNSTAT_closed      0
 #define EVTCHNSTAT_unbound     1
 #define EVTCHNSTAT_interdomain 2

@@ -67,7 +67,8 @@ struct vcpu *sched_current(void);
 
 /*
  * Decides what runs next at time now: charges the current vCPU, picks the
- * best runnable one (or NULL for idle) and sets the slice deadline.
+ * best runnable one (or NULL for idle), sets the slice deadline and clears
+ * the reschedule request.
  */
 struct vcpu *sched_pick(uint64_t now);
 /* Charges the running vCPU up to now. */
