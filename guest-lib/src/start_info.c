@@ -180,6 +180,10 @@ int start_info_parse(const void *fdt, size_t max_size, struct skiff_start_info *
     if (max_size < sizeof(struct fdt_header) || fdt_check_header(fdt) != 0 ||
         fdt_totalsize(fdt) > max_size)
         return fail(why, "bad device tree header");
+    /* Builders write version 17; older trees also trip a NULL dereference in
+     * Debian's libfdt 1.6.1 fdt_check_full(), so refuse them first. */
+    if (fdt_version(fdt) < 17)
+        return fail(why, "device tree version older than 17");
     if (fdt_check_full(fdt, fdt_totalsize(fdt)) != 0)
         return fail(why, "malformed device tree");
     rc = parse_basics(fdt, si, why);

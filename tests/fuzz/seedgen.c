@@ -1,0 +1,397 @@
+/*
+ * seedgen.c - writes the fuzzers' seed corpora at build time: valid ELF
+ * images (checked with elf_parse), start-info trees from start_info_build(),
+ * command lines, and encoded hypercalls (fuzz_hypercall.h).
+ *
+ *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall}/
+ */
+#include <elf.h>
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <public/elfnote.h>
+#include <public/sched.h>
+#include <public/skiff.h>
+#include <public/sysctl.h>
+#include <public/version.h>
+#include <skiff/elf.h>
+#include <skiff/start_info.h>
+
+#include "fuzz_hypercall.h"
+
+static const char *out_dir;
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_seedgen: %s: %s\n", what, detail);
+    exit(1);
+}
+
+static void make_dir(const char *path)
+{
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        die("mkdir", path);
+}
+
+static void write_seed(const char *fuzzer, const char *name, const void *data, size_t len)
+{
+    char path[4096];
+
+    snprintf(path, sizeof(path), "%s/%s", out_dir, fuzzer);
+    make_dir(path);
+    snprintf(path, sizeof(path), "%s/%s/%s", out_dir, fuzzer, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+        die("write", path);
+}
+
+/* ---- ELF images ---- */
+
+#define ELF_BASE 0x200000ull
+
+struct elf_seed {
+    unsigned char bytes[1024];
+    size_t size;
+    Elf64_Ehdr *eh;
+};
+
+static void elf_begin(struct elf_seed *s, uint64_t entry)
+{
+    memset(s, 0, sizeof(*s));
+    s->eh = (Elf64_Ehdr *)s->bytes;
+    memcpy(s->eh->e_ident, ELFMAG, SELFMAG);
+    s->eh->e_ident[EI_CLASS] = ELFCLASS64;
+    s->eh->e_ident[EI_DATA] = ELFDATA2LSB;
+    s->eh->e_ident[EI_VERSION] = EV_CURRENT;
+    s->eh->e_type = ET_EXEC;
+    s->eh->e_machine = EM_X86_64;
+    s->eh->e_version = EV_CURRENT;
+    s->eh->e_entry = entry;
+    s->eh->e_phoff = sizeof(Elf64_Ehdr);
+    s->eh->e_ehsize = sizeof(Elf64_Ehdr);
+    s->eh->e_phentsize = sizeof(Elf64_Phdr);
+    s->size = sizeof(Elf64_Ehdr);
+}
+
+/* Reserves room for n program headers; call once, before adding data. */
+static void elf_reserve_phdrs(struct elf_seed *s, unsigned int n)
+{
+    s->eh->e_phnum = (Elf64_Half)n;
+    s->size += n * sizeof(Elf64_Phdr);
+}
+
+/* Appends len bytes of data; returns their file offset. */
+static uint64_t elf_data(struct elf_seed *s, const void *data, size_t len)
+{
+    uint64_t off = s->size;
+
+    if (s->size + len > sizeof(s->bytes))
+        die("elf seed", "too big");
+    memcpy(s->bytes + off, data, len);
+    s->size += len;
+    return off;
+}
+
+static void elf_phdr(struct elf_seed *s, unsigned int i, const Elf64_Phdr *ph)
+{
+    memcpy(s->bytes + sizeof(Elf64_Ehdr) + i * sizeof(Elf64_Phdr), ph, sizeof(*ph));
+}
+
+static void elf_load(struct elf_seed *s, unsigned int i, uint32_t flags, uint64_t vaddr,
+                     const void *data, size_t filesz, uint64_t memsz)
+{
+    Elf64_Phdr ph = {.p_type = PT_LOAD,
+                     .p_flags = flags,
+                     .p_vaddr = vaddr,
+                     .p_paddr = vaddr,
+                     .p_filesz = filesz,
+                     .p_memsz = memsz,
+                     .p_align = 4096};
+
+    ph.p_offset = elf_data(s, data, filesz);
+    elf_phdr(s, i, &ph);
+}
+
+/* A PT_NOTE with a GNU note and the Skiff hypercall-page note. */
+static void elf_notes(struct elf_seed *s, unsigned int i, uint64_t hypercall_page)
+{
+    unsigned char notes[64] = {0};
+    Elf64_Nhdr gnu = {.n_namesz = 4, .n_descsz = 4, .n_type = NT_GNU_ABI_TAG};
+    Elf64_Nhdr skiff = {.n_namesz = sizeof(SKIFF_ELFNOTE_NAME),
+                        .n_descsz = 8,
+                        .n_type = SKIFF_ELFNOTE_HYPERCALL_PAGE};
+
+    memcpy(notes, &gnu, sizeof(gnu));
+    memcpy(notes + 12, "GNU", 4);
+    memcpy(notes + 20, &skiff, sizeof(skiff));
+    memcpy(notes + 32, SKIFF_ELFNOTE_NAME, sizeof(SKIFF_ELFNOTE_NAME));
+    memcpy(notes + 40, &hypercall_page, 8);
+    Elf64_Phdr ph = {.p_type = PT_NOTE, .p_flags = PF_R, .p_filesz = 48, .p_align = 4};
+    ph.p_offset = elf_data(s, notes, 48);
+    elf_phdr(s, i, &ph);
+}
+
+static void elf_finish(struct elf_seed *s, const char *name)
+{
+    static const struct elf_limits lim = {0x1000, 64ull << 20};
+    struct elf_image img;
+    const char *why = "";
+
+    if (elf_parse(s->bytes, s->size, &lim, &img, &why) != 0)
+        die(name, why);
+    write_seed("elf", name, s->bytes, s->size);
+}
+
+static const unsigned char code[32] = {0xf4, 0xeb, 0xfd}; /* hlt; jmp .-1 */
+static const unsigned char data[16] = "skiff seed data";
+
+static void seed_elf(void)
+{
+    struct elf_seed s;
+
+    elf_begin(&s, ELF_BASE);
+    elf_reserve_phdrs(&s, 1);
+    elf_load(&s, 0, PF_R | PF_X, ELF_BASE, code, sizeof(code), sizeof(code));
+    elf_finish(&s, "minimal");
+
+    elf_begin(&s, ELF_BASE + 0x10);
+    elf_reserve_phdrs(&s, 3);
+    elf_load(&s, 0, PF_R | PF_X, ELF_BASE, code, sizeof(code), 0x2000);
+    elf_load(&s, 1, PF_R | PF_W, 0x400000, data, sizeof(data), 0x3000);
+    elf_notes(&s, 2, ELF_BASE + 0x1000);
+    elf_finish(&s, "text-bss-note");
+
+    elf_begin(&s, 0x300000);
+    elf_reserve_phdrs(&s, 5);
+    elf_load(&s, 0, PF_R, ELF_BASE, data, sizeof(data), 0x1000);
+    elf_load(&s, 1, PF_R | PF_X, 0x300000, code, sizeof(code), 0x1000);
+    elf_load(&s, 2, PF_R | PF_W, 0x301000, data, sizeof(data), sizeof(data));
+    elf_load(&s, 3, PF_R, 0x302000, data, 0, 0x800);
+    Elf64_Phdr stack = {.p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W};
+    elf_phdr(&s, 4, &stack);
+    elf_finish(&s, "four-segments");
+}
+
+/* ---- start info ---- */
+
+static void write_start_info(const char *name, const struct start_info_desc *d)
+{
+    static uint64_t buf[SKIFF_START_INFO_MAX_SIZE / sizeof(uint64_t)];
+
+    if (start_info_build(buf, sizeof(buf), d) != 0)
+        die("start_info_build", name);
+    write_seed("start_info", name, buf, fdt_totalsize(buf));
+}
+
+static void seed_start_info(void)
+{
+    struct start_info_desc d = {
+        .domid = 0,
+        .flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
+        .vcpus = 1,
+        .name = "dom0",
+        .cmdline = "console=hvc0 loglvl=debug root=/dev/xvda",
+        .mem_bytes = 64ull << 20,
+        .shared_info = 0x1000,
+        .hypercall_page = 0x201000,
+        .start_info_base = 0x3f000,
+        .start_info_size = 0x1000,
+        .nr_free = 3,
+        .free = {{0x2000, 0x1fe000}, {0x400000, 0x100000}, {0x600000, 0x3a00000}},
+        .nr_modules = 2,
+        .modules = {{0x500000, 0x20000, "initrd"}, {0x520000, 0x1000, "config verbose=1"}},
+        .has_machine_base = true,
+        .machine_base = 0x4000000,
+        .hv_version = "0.1"};
+
+    write_start_info("dom0", &d);
+    d = (struct start_info_desc){.domid = 3,
+                                 .vcpus = 1,
+                                 .name = "guest-3",
+                                 .cmdline = "",
+                                 .mem_bytes = 16ull << 20,
+                                 .shared_info = 0x2000,
+                                 .start_info_base = 0x3000,
+                                 .start_info_size = 0x1000,
+                                 .nr_free = 1,
+                                 .free = {{0x100000, 0xf00000}},
+                                 .hv_version = "0.1"};
+    write_start_info("domu", &d);
+}
+
+/* ---- command lines ---- */
+
+static void seed_cmdline(void)
+{
+    static const char *const lines[] = {
+        "loglvl=debug console=com1 dom0_mem=512M tick_hz=0x64 no-smep smap=off umip",
+        "flag no-flag=5 other-flag=yes n=0x10 mem=4G tiny= s=abc str=hello",
+        "hv_selftest=fault loglvl=all no-umip smep=1 dom0_mem=1048576K",
+        "\tmem=16383G  n=18446744073709551614 s=toolong bogus=1 no-n flag=maybe",
+    };
+    static const size_t word_lengths[] = {255, 256, 300}; /* around cmdline.c's word buffer */
+    char name[16], word[300];
+
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        snprintf(name, sizeof(name), "line%zu", i);
+        write_seed("cmdline", name, lines[i], strlen(lines[i]));
+    }
+    memset(word, 'x', sizeof(word));
+    memcpy(word, "str=", 4);
+    for (size_t i = 0; i < sizeof(word_lengths) / sizeof(word_lengths[0]); i++) {
+        snprintf(name, sizeof(name), "word%zu", word_lengths[i]);
+        write_seed("cmdline", name, word, word_lengths[i]);
+    }
+}
+
+/* ---- hypercalls ---- */
+
+struct hc_seed {
+    unsigned char bytes[512];
+    size_t len;
+};
+
+static void hc_put(struct hc_seed *s, const void *p, size_t n)
+{
+    if (s->len + n > sizeof(s->bytes))
+        die("hypercall seed", "too big");
+    memcpy(s->bytes + s->len, p, n);
+    s->len += n;
+}
+
+static void hc_value(struct hc_seed *s, uint8_t kind, uint64_t raw)
+{
+    hc_put(s, &kind, 1);
+    hc_put(s, &raw, 8);
+}
+
+/*
+ * Starts a call record: flags, the number, five plain argument values and the
+ * count of patches that follow (hc_patch). A seed may hold several records.
+ */
+static void hc_call(struct hc_seed *s, uint8_t flags, uint64_t nr, const uint64_t args[5],
+                    uint8_t nr_patches)
+{
+    hc_put(s, &flags, 1);
+    hc_value(s, FV_RAW, nr);
+    for (int i = 0; i < 5; i++)
+        hc_value(s, FV_RAW, args[i]);
+    hc_put(s, &nr_patches, 1);
+}
+
+static void hc_patch(struct hc_seed *s, uint16_t gpa, const void *p, uint8_t n)
+{
+    hc_put(s, &gpa, 2);
+    hc_put(s, &n, 1);
+    hc_put(s, p, n);
+}
+
+/* Each seed starts with the RAM fill byte: zero, or a pattern every other seed. */
+static void hc_write(struct hc_seed *s, const char *name)
+{
+    static uint8_t fill;
+    uint8_t seed[sizeof(s->bytes) + 1];
+
+    seed[0] = fill;
+    fill ^= 0xa5;
+    memcpy(seed + 1, s->bytes, s->len);
+    write_seed("hypercall", name, seed, s->len + 1);
+    s->len = 0;
+}
+
+static void seed_hypercall_simple(void)
+{
+    struct hc_seed s = {.len = 0};
+
+    hc_call(&s, 0, __HYPERVISOR_xen_version, (uint64_t[5]){XENVER_version}, 0);
+    hc_write(&s, "version");
+    hc_call(&s, 0, __HYPERVISOR_xen_version, (uint64_t[5]){XENVER_extraversion, 0x2000}, 0);
+    hc_write(&s, "extraversion");
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_xen_version,
+            (uint64_t[5]){XENVER_get_features, 0x2ff8}, 1);
+    hc_patch(&s, 0x2ff8, (const uint32_t[2]){0, 0}, 8);
+    hc_write(&s, "features");
+    hc_call(&s, 0, __HYPERVISOR_xen_version, (uint64_t[5]){XENVER_pagesize}, 0);
+    hc_write(&s, "pagesize");
+    hc_call(&s, 1, __HYPERVISOR_set_trap_table, (uint64_t[5]){0x3000}, 0);
+    hc_write(&s, "trap-table");
+    hc_call(&s, 0, SKIFF_NR_HYPERCALLS - 1, (uint64_t[5]){0}, 0);
+    hc_write(&s, "unknown");
+}
+
+static void seed_hypercall_console(void)
+{
+    static const char hello[] = "hello from the fuzzer\n";
+    struct hc_seed s = {.len = 0};
+
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_console_io,
+            (uint64_t[5]){CONSOLEIO_write, sizeof(hello) - 1, 0x3000}, 1);
+    hc_patch(&s, 0x3000, hello, sizeof(hello) - 1);
+    hc_write(&s, "console-write");
+    hc_call(&s, 0, __HYPERVISOR_console_io, (uint64_t[5]){CONSOLEIO_write, 5000, 0x1000}, 1);
+    hc_patch(&s, 0x1ffc, "line\nnext", 9);
+    hc_write(&s, "console-write-continued");
+    hc_call(&s, 0, __HYPERVISOR_console_io, (uint64_t[5]){CONSOLEIO_read, 64, 0x4000}, 0);
+    hc_write(&s, "console-read");
+}
+
+static void seed_hypercall_ops(void)
+{
+    struct sched_shutdown down = {SHUTDOWN_crash};
+    struct skiff_sysctl op = {.cmd = SKIFF_SYSCTL_physinfo,
+                              .interface_version = SKIFF_SYSCTL_INTERFACE_VERSION};
+    struct hc_seed s = {.len = 0};
+
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_sched_op,
+            (uint64_t[5]){SCHEDOP_shutdown, 0x5000}, 1);
+    hc_patch(&s, 0x5000, &down, sizeof(down));
+    hc_write(&s, "shutdown");
+    hc_call(&s, 0, __HYPERVISOR_sched_op, (uint64_t[5]){SCHEDOP_yield}, 0);
+    hc_write(&s, "yield");
+    hc_call(&s, 0, __HYPERVISOR_sysctl, (uint64_t[5]){0x6000}, 1);
+    hc_patch(&s, 0x6000, &op, 8);
+    hc_write(&s, "sysctl-physinfo");
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_sysctl, (uint64_t[5]){0x6000}, 1);
+    hc_patch(&s, 0x6000, &op, 8);
+    hc_write(&s, "sysctl-unprivileged");
+}
+
+/* Several calls in one input: later calls see what earlier ones left. */
+static void seed_hypercall_sequence(void)
+{
+    static const char line[] = "domU says hi\n";
+    struct sched_shutdown poweroff = {SHUTDOWN_poweroff};
+    struct hc_seed s = {.len = 0};
+
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_console_io,
+            (uint64_t[5]){CONSOLEIO_write, sizeof(line) - 1, 0xb000}, 1);
+    hc_patch(&s, 0xb000, line, sizeof(line) - 1);
+    hc_call(&s, 0, __HYPERVISOR_xen_version, (uint64_t[5]){XENVER_extraversion, 0xbff8}, 0);
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_sched_op,
+            (uint64_t[5]){SCHEDOP_shutdown, 0xc000}, 1);
+    hc_patch(&s, 0xc000, &poweroff, sizeof(poweroff));
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_xen_version, (uint64_t[5]){XENVER_version}, 0);
+    hc_write(&s, "sequence");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: fuzz_seedgen OUTDIR\n");
+        return 2;
+    }
+    out_dir = argv[1];
+    make_dir(out_dir);
+    seed_elf();
+    seed_start_info();
+    seed_cmdline();
+    seed_hypercall_simple();
+    seed_hypercall_console();
+    seed_hypercall_ops();
+    seed_hypercall_sequence();
+    return 0;
+}
