@@ -99,7 +99,14 @@ static uint64_t decode_value(struct fuzz_reader *r)
 
 static struct domain *make_domain(domid_t domid, const char *name, bool privileged, bool contiguous)
 {
-    struct domain *d = domain_create(domid, name, privileged);
+    const struct domain_config cfg = {
+        .domid = domid,
+        .name = name,
+        .privileged = privileged,
+        .max_ports = 64,
+        .window_pages = 16,
+    };
+    struct domain *d = domain_create(&cfg);
 
     FUZZ_CHECK(d != NULL);
     FUZZ_CHECK(domain_alloc_ram(d, FUZZ_HC_RAM_PAGES, contiguous) == 0);
@@ -118,10 +125,13 @@ static void world_create(struct hc_world *w, uint8_t fill)
     hc_ram_fill(w->d[1], fill);
 }
 
+/* Every domain goes, also those a fuzzed domctl created. */
 static void world_destroy(struct hc_world *w)
 {
-    domain_destroy(w->d[0]);
-    domain_destroy(w->d[1]);
+    (void)w;
+    for (struct domain *d = domain_next(0); d; d = domain_next(0))
+        domain_destroy(d);
+    FUZZ_CHECK(domain_count() == 0);
 }
 
 /* SKIFF_FUZZ_TRACE=1: print every call (to read what a crash input does). */
@@ -176,7 +186,7 @@ static bool dispatch(struct hc_call *c)
     if (how == 0)
         c->rc = hypercall_dispatch(c->d->vcpu[0], c->nr, &c->args);
     fake_exit_jmp = NULL;
-    if (how != 0 && how != FAKE_RUN_VCPU) {
+    if (how != 0 && how != FAKE_RUN_VCPU && how != FAKE_IDLE) {
         fprintf(stderr, "hypercall %s stopped the machine (exit 0x%x):\n%s\n",
                 hypercall_name(c->nr), fake_exit_code, fake_console_output());
         abort();

@@ -40,6 +40,8 @@ static void describe(const struct skiff_start_info *si, struct start_info_desc *
     d->hypercall_page = si->hypercall_page;
     d->start_info_base = si->start_info_base;
     d->start_info_size = si->start_info_size;
+    d->grant_window_base = si->grant_window_base;
+    d->grant_window_size = si->grant_window_size;
     d->nr_free = si->nr_free;
     for (unsigned int i = 0; i < si->nr_free; i++)
         d->free[i] = (struct si_range){si->free[i].base, si->free[i].size};

@@ -200,6 +200,8 @@ static void seed_start_info(void)
         .hypercall_page = 0x201000,
         .start_info_base = 0x3f000,
         .start_info_size = 0x1000,
+        .grant_window_base = 0x8000000000,
+        .grant_window_size = 0x4000000,
         .nr_free = 3,
         .free = {{0x2000, 0x1fe000}, {0x400000, 0x100000}, {0x600000, 0x3a00000}},
         .nr_modules = 2,
@@ -217,6 +219,8 @@ static void seed_start_info(void)
                                  .shared_info = 0x2000,
                                  .start_info_base = 0x3000,
                                  .start_info_size = 0x1000,
+                                 .grant_window_base = 0x8000000000,
+                                 .grant_window_size = 0x400000,
                                  .nr_free = 1,
                                  .free = {{0x100000, 0xf00000}},
                                  .hv_version = "0.1"};
