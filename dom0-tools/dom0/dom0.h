@@ -5,9 +5,24 @@
 #define DOM0_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <public/skiff.h>
+
+#include "ustar.h"
 
 /* Prints the banner: who we are, the hypervisor, memory and modules. */
 void dom0_banner(void);
+
+struct dom0_selftest {
+    const char *name; /* selftest=<name> */
+    const char *what;
+    int (*run)(void); /* prints exactly one result line; 0 = success */
+};
+
+/* selftest_domains.c: the domain builder's self-tests (ends with a NULL name). */
+extern const struct dom0_selftest dom0_domain_selftests[];
 
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);
@@ -16,5 +31,44 @@ void dom0_list_selftests(void);
 
 /* The interactive prompt on the hypervisor console. Returns when asked to power off. */
 void dom0_shell(void);
+
+/* ---- store.c: the boot store (module "store", a ustar archive) ---- */
+
+/* The archive in dom0's memory; -ENOENT without a store module. */
+int store_get(const void **archive, size_t *size);
+/* The file called name; -ENOENT / -EINVAL with *why set. */
+int store_find(const char *name, struct ustar_entry *e, const char **why);
+/* Lists the store's files on the console. */
+void store_print(void);
+
+/* ---- domains.c: toolstack verbs ---- */
+
+#define DOMAINS_DEFAULT_MEM_MIB 8
+#define DOMAINS_MAX_MEM_MIB     (256u * 1024) /* below the grant window at 512 GiB */
+
+struct domain_spec {
+    const char *image;   /* file in the boot store */
+    const char *name;    /* NULL: the image's name, made unique */
+    uint64_t mem_mib;    /* RAM in MiB */
+    const char *cmdline; /* NULL: empty */
+    bool paused;         /* build but do not unpause */
+};
+
+/* Builds spec from the store; on failure prints "create: <image>: <why> (error N)". */
+int domains_create(const struct domain_spec *spec, domid_t *id, const char **why);
+/* Number of domains listed by getdomaininfo (dom0 included). */
+int domains_count(void);
+/* Prints the domain list (xl list style). */
+void domains_print_list(void);
+
+/* Binds VIRQ_DOM_EXC once; returns its port or a negative errno. */
+int domains_watch(void);
+/* Waits until every domain in ids[] has shut down. 0, -ETIMEDOUT, or -ESRCH if one is gone. */
+int domains_wait_shutdown(const domid_t *ids, unsigned int n, unsigned int timeout_ms);
+/* Waits until domain id shows all of the SKIFF_DOMINF_* flags. 0, -ETIMEDOUT, -ESRCH. */
+int domains_wait_flags(domid_t id, uint32_t flags, unsigned int timeout_ms);
+
+/* Sleeps (SCHEDOP_poll with a timeout), letting other domains run. */
+void domains_sleep_ms(unsigned int ms);
 
 #endif

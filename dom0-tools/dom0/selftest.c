@@ -1,7 +1,8 @@
 /*
  * selftest.c - self-tests dom0 runs when its command line says
  * selftest=<name>: checks of the start info, the hypercalls a control domain
- * relies on, and guest-lib's memory, each ending in a result line.
+ * relies on, and guest-lib's memory, each ending in a result line; and the
+ * table of every self-test (the domain builder's are in selftest_domains.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,27 +90,36 @@ static int selftest_boot(void)
     return test_finish();
 }
 
-struct selftest {
-    const char *name;
-    const char *what;
-    int (*run)(void);
+static const struct dom0_selftest selftests[] = {
+    {"boot", "start info, version, sysctl physinfo and memory of a fresh dom0", selftest_boot},
+    {NULL, NULL, NULL},
 };
 
-static const struct selftest selftests[] = {
-    {"boot", "start info, version, sysctl physinfo and memory of a fresh dom0", selftest_boot},
-};
+/* Every table of self-tests, each ending with a NULL name. */
+static const struct dom0_selftest *const tables[] = {selftests, dom0_domain_selftests};
+
+static const struct dom0_selftest *find_selftest(const char *name)
+{
+    for (unsigned int t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+        for (const struct dom0_selftest *s = tables[t]; s->name; s++)
+            if (strcmp(s->name, name) == 0)
+                return s;
+    return NULL;
+}
 
 void dom0_list_selftests(void)
 {
-    for (unsigned int i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++)
-        printf("  %-10s %s\n", selftests[i].name, selftests[i].what);
+    for (unsigned int t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+        for (const struct dom0_selftest *s = tables[t]; s->name; s++)
+            printf("  %-22s %s\n", s->name, s->what);
 }
 
 int dom0_selftest(const char *name)
 {
-    for (unsigned int i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++)
-        if (strcmp(selftests[i].name, name) == 0)
-            return selftests[i].run();
+    const struct dom0_selftest *s = find_selftest(name);
+
+    if (s)
+        return s->run();
     printf("dom0: no self-test named '%s'; there are:\n", name);
     dom0_list_selftests();
     test_error("unknown self-test");

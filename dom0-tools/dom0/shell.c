@@ -1,18 +1,22 @@
 /*
  * shell.c - dom0's first prompt on the hypervisor console: a handful of
- * commands (help, info, physinfo, selftest, poweroff, reboot, crash). The
- * toolstack's full CLI replaces it later. Input is polled with
- * CONSOLEIO_read; while waiting the domain yields.
+ * commands (help, info, physinfo, store, create, list, destroy, selftest,
+ * poweroff, reboot, crash). The toolstack's full xl-like CLI replaces it
+ * later. Input is polled with CONSOLEIO_read; while waiting the domain
+ * yields, so the domains it started run.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 
 #include "dom0.h"
+#include "domctl.h"
 
-#define LINE_MAX 128
+#define SHELL_LINE_MAX 256
 
 static size_t read_line(char *line, size_t size)
 {
@@ -64,9 +68,112 @@ static void help(void)
            "  help               this list\n"
            "  info               dom0's banner again\n"
            "  physinfo           memory, CPUs and timers of the machine\n"
+           "  store              the guest images in the boot store\n"
+           "  create <image> [name=N] [memory=MiB] [-- guest command line]\n"
+           "                     build and start a domain from a boot-store image\n"
+           "  list               the domains, their pages, state and CPU time\n"
+           "  destroy <id>       destroy a domain\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
            "  poweroff | reboot  shut dom0 down (and with it the machine)\n"
            "  crash              crash dom0 on purpose (to see the report)\n");
+}
+
+/* Cuts the next space-separated word off *p; NULL when none is left. */
+static char *next_word(char **p)
+{
+    char *w = *p;
+
+    while (*w == ' ')
+        w++;
+    if (*w == '\0')
+        return NULL;
+    char *end = strchr(w, ' ');
+    if (end) {
+        *end = '\0';
+        *p = end + 1;
+    } else {
+        *p = w + strlen(w);
+    }
+    return w;
+}
+
+static bool parse_number(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    v = strtoul(s, &end, 10);
+    if (*end != '\0' || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* One create option (name=N, memory=MiB); false with a message if it is bad. */
+static bool create_option(char *w, struct domain_spec *spec)
+{
+    unsigned long mib;
+
+    if (strncmp(w, "name=", 5) == 0) {
+        spec->name = w + 5;
+        return true;
+    }
+    if (strncmp(w, "memory=", 7) == 0) {
+        if (!parse_number(w + 7, DOMAINS_MAX_MEM_MIB, &mib) || mib == 0) {
+            printf("create: bad memory '%s' (MiB, 1 to %u)\n", w + 7, DOMAINS_MAX_MEM_MIB);
+            return false;
+        }
+        spec->mem_mib = mib;
+        return true;
+    }
+    printf("create: unknown option '%s' (name=N, memory=MiB, -- command line)\n", w);
+    return false;
+}
+
+/* create <image> [name=N] [memory=MiB] [-- guest command line] */
+static void cmd_create(char *args)
+{
+    struct domain_spec spec = {.mem_mib = DOMAINS_DEFAULT_MEM_MIB};
+    const char *why;
+    domid_t id;
+    char *w;
+
+    spec.image = args ? next_word(&args) : NULL;
+    if (!spec.image || strcmp(spec.image, "--") == 0) {
+        printf("create: usage: create <image> [name=N] [memory=MiB] [-- command line]\n");
+        return;
+    }
+    while ((w = next_word(&args)) != NULL) {
+        if (strcmp(w, "--") == 0) {
+            spec.cmdline = args;
+            break;
+        }
+        if (!create_option(w, &spec))
+            return;
+    }
+    if (domains_create(&spec, &id, &why) == 0)
+        printf("create: domain %u started from %s (%lu MiB)\n", id, spec.image,
+               (unsigned long)spec.mem_mib);
+}
+
+static void cmd_destroy(const char *arg)
+{
+    unsigned long id;
+    int rc;
+
+    if (!arg || !parse_number(arg, DOMID_FIRST_RESERVED - 1, &id)) {
+        printf("destroy: usage: destroy <domain id>\n");
+        return;
+    }
+    rc = domctl_destroy((domid_t)id);
+    if (rc == -ESRCH)
+        printf("destroy: no domain %lu\n", id);
+    else if (rc == -EINVAL)
+        printf("destroy: domain %lu is dom0 itself\n", id);
+    else if (rc)
+        printf("destroy: domain %lu: error %d\n", id, rc);
 }
 
 /* Returns false when the shell should end. */
@@ -84,6 +191,14 @@ static bool run_command(char *line)
         dom0_banner();
     } else if (strcmp(line, "physinfo") == 0) {
         show_physinfo();
+    } else if (strcmp(line, "store") == 0) {
+        store_print();
+    } else if (strcmp(line, "create") == 0) {
+        cmd_create(arg);
+    } else if (strcmp(line, "list") == 0) {
+        domains_print_list();
+    } else if (strcmp(line, "destroy") == 0) {
+        cmd_destroy(arg);
     } else if (strcmp(line, "selftest") == 0) {
         if (arg && *arg)
             dom0_selftest(arg);
@@ -103,7 +218,7 @@ static bool run_command(char *line)
 
 void dom0_shell(void)
 {
-    char line[LINE_MAX];
+    char line[SHELL_LINE_MAX];
 
     printf("dom0: type 'help' for commands, 'poweroff' to stop\n");
     do {

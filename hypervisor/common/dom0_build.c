@@ -1,15 +1,11 @@
 /*
  * common/dom0_build.c - builds the control domain from the first boot module.
  *
- * dom0's RAM is one machine-contiguous range. Its guest-physical layout:
- *
- *   0                 page 0, never mapped
- *   PAGE_SIZE ...     free memory below the image (if any)
- *   image             ELF segments with their own permissions
- *   ...               free memory
- *   modules           copies of boot modules 1..n (page aligned)
- *   special           boot stack (16 KiB), shared_info (4 KiB),
- *                     start info (64 KiB) at the very top
+ * dom0's RAM is one machine-contiguous range. Its guest-physical layout is
+ * the one every domain gets (skiff/guest_layout.h, shared with dom0's own
+ * domain builder): page 0 unmapped, the image where its ELF says, copies of
+ * boot modules 1..n below the boot stack, shared_info and the start info at
+ * the very top, free memory around the image.
  *
  * Everything is validated before the domain is created; any later failure
  * destroys the half-built domain, so nothing is left behind.
@@ -25,48 +21,31 @@
 #include <skiff/elf.h>
 #include <skiff/errno.h>
 #include <skiff/frame.h>
+#include <skiff/guest_layout.h>
 #include <skiff/setup.h>
 #include <skiff/start_info.h>
 
-#define START_INFO_SIZE SKIFF_START_INFO_MAX_SIZE
-#define DOM0_WEIGHT     512 /* the control domain answers first when busy */
-#define BOOT_STACK_SIZE (16 * 1024)
-#define SPECIAL_SIZE    (START_INFO_SIZE + PAGE_SIZE + BOOT_STACK_SIZE)
-#define DOM0_MIN_MEM    (4ull << 20)
+_Static_assert(GUEST_LAYOUT_START_INFO_SIZE == SKIFF_START_INFO_MAX_SIZE, "start info size");
+_Static_assert(GUEST_LAYOUT_PAGE_SIZE == PAGE_SIZE, "page size");
+_Static_assert(BOOT_MAX_MODULES - 1 <= GUEST_LAYOUT_MAX_MODULES, "modules");
 
-struct dom0_layout {
-    uint64_t mem;          /* bytes of RAM */
-    uint64_t special_base; /* boot stack, then shared_info, then start info */
-    uint64_t shared_info;
-    uint64_t start_info;
-    uint64_t modules_base; /* lowest module copy */
-    uint64_t module_addr[BOOT_MAX_MODULES];
-};
+#define DOM0_WEIGHT  512 /* the control domain answers first when busy */
+#define DOM0_MIN_MEM (4ull << 20)
 
 static uint64_t module_size(const struct boot_module *m)
 {
     return m->end - m->start;
 }
 
-static int plan_layout(const struct boot_info *bi, uint64_t mem, struct dom0_layout *l)
+/* Boot modules 1..n (module 0 is dom0's image) go into dom0's RAM. */
+static int plan_layout(const struct boot_info *bi, uint64_t mem, struct guest_layout *l)
 {
-    uint64_t top;
+    uint64_t sizes[GUEST_LAYOUT_MAX_MODULES];
+    unsigned int n = 0;
 
-    memset(l, 0, sizeof(*l));
-    l->mem = mem;
-    l->start_info = mem - START_INFO_SIZE;
-    l->shared_info = l->start_info - PAGE_SIZE;
-    l->special_base = l->shared_info - BOOT_STACK_SIZE;
-    top = l->special_base;
-    for (unsigned int i = bi->nr_modules; i-- > 1;) {
-        uint64_t size = ALIGN_UP(module_size(&bi->modules[i]), PAGE_SIZE);
-        if (size > top - PAGE_SIZE)
-            return -ENOMEM;
-        top -= size;
-        l->module_addr[i] = top;
-    }
-    l->modules_base = top;
-    return 0;
+    for (unsigned int i = 1; i < bi->nr_modules; i++)
+        sizes[n++] = module_size(&bi->modules[i]);
+    return guest_layout_plan(mem, sizes, n, l);
 }
 
 /* Copies bytes into the domain's RAM at guest-physical gpa (builder only). */
@@ -84,22 +63,13 @@ static void build_copy(struct domain *d, uint64_t gpa, const void *src, uint64_t
     }
 }
 
-/* Page permissions: the union of the segments touching each page. */
+/* Page permissions of the image: the union of the segments touching each page. */
 static int apply_segment_perms(struct domain *d, const struct elf_image *img)
 {
-    uint64_t lo = img->lowest >> PAGE_SHIFT;
-    uint64_t hi = ALIGN_UP(img->highest, PAGE_SIZE) >> PAGE_SHIFT;
+    uint64_t end = guest_layout_image_end_gfn(img);
 
-    for (uint64_t g = lo; g < hi; g++) {
-        uint64_t perms = 0;
-        for (unsigned int i = 0; i < img->nr_segments; i++) {
-            const struct elf_segment *s = &img->segments[i];
-            if (g >= (s->vaddr >> PAGE_SHIFT) &&
-                g < (ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE) >> PAGE_SHIFT))
-                perms |= s->perms;
-        }
-        /* A page inside the image span but in no segment stays read-write. */
-        int rc = domain_set_perms(d, g, 1, perms ? (perms | P2M_R) : (P2M_R | P2M_W));
+    for (uint64_t g = guest_layout_image_first_gfn(img); g < end; g++) {
+        int rc = domain_set_perms(d, g, 1, guest_layout_page_perms(img, g));
         if (rc)
             return rc;
     }
@@ -122,19 +92,8 @@ static void fill_hypercall_page(struct domain *d, uint64_t va)
     arch_fill_hypercall_page(arch_maddr_to_virt(mfn_to_maddr(f)));
 }
 
-static void add_free_range(struct start_info_desc *si, uint64_t base, uint64_t end)
-{
-    base = ALIGN_UP(base, PAGE_SIZE);
-    end = ALIGN_DOWN(end, PAGE_SIZE);
-    if (end > base && si->nr_free < SKIFF_START_INFO_MAX_RANGES) {
-        si->free[si->nr_free].base = base;
-        si->free[si->nr_free].size = end - base;
-        si->nr_free++;
-    }
-}
-
 static void describe_dom0(const struct boot_info *bi, const struct domain *d,
-                          const struct elf_image *img, const struct dom0_layout *l,
+                          const struct elf_image *img, const struct guest_layout *l,
                           struct start_info_desc *si)
 {
     memset(si, 0, sizeof(*si));
@@ -147,18 +106,20 @@ static void describe_dom0(const struct boot_info *bi, const struct domain *d,
     si->shared_info = l->shared_info;
     si->hypercall_page = img->hypercall_page;
     si->start_info_base = l->start_info;
-    si->start_info_size = START_INFO_SIZE;
+    si->start_info_size = l->start_info_size;
     si->grant_window_base = d->window.base_gfn << PAGE_SHIFT;
     si->grant_window_size = d->window.nr_pages << PAGE_SHIFT;
-    add_free_range(si, PAGE_SIZE, img->lowest);
-    add_free_range(si, img->highest, l->modules_base);
-    for (unsigned int i = 1; i < bi->nr_modules && si->nr_modules < SKIFF_START_INFO_MAX_MODULES;
-         i++) {
-        struct si_module *m = &si->modules[si->nr_modules++];
-        m->base = l->module_addr[i];
-        m->size = module_size(&bi->modules[i]);
-        m->cmdline = bi->modules[i].cmdline;
+    for (unsigned int i = 0; i < l->nr_free; i++) {
+        si->free[i].base = l->free[i].base;
+        si->free[i].size = l->free[i].size;
     }
+    si->nr_free = l->nr_free;
+    for (unsigned int i = 0; i < l->nr_modules; i++) {
+        si->modules[i].base = l->modules[i].base;
+        si->modules[i].size = l->modules[i].size;
+        si->modules[i].cmdline = bi->modules[i + 1].cmdline;
+    }
+    si->nr_modules = l->nr_modules;
     si->has_machine_base = true;
     si->machine_base = mfn_to_maddr(d->ram_base).ma;
     si->hv_version = SKIFF_VERSION_STRING;
@@ -169,7 +130,7 @@ static int write_start_info(struct domain *d, const struct start_info_desc *si)
     mfn_t f = domain_gfn_to_mfn(d, si->start_info_base >> PAGE_SHIFT);
 
     /* dom0's RAM is contiguous, so the start info pages are too. */
-    return start_info_build(arch_maddr_to_virt(mfn_to_maddr(f)), START_INFO_SIZE, si);
+    return start_info_build(arch_maddr_to_virt(mfn_to_maddr(f)), si->start_info_size, si);
 }
 
 /*
@@ -195,7 +156,7 @@ static uint64_t dom0_memory(void)
 }
 
 static int populate(struct domain *d, const struct boot_info *bi, const struct elf_image *img,
-                    const struct dom0_layout *l)
+                    const struct guest_layout *l)
 {
     const uint8_t *image = arch_maddr_to_virt(maddr(bi->modules[0].start));
     struct start_info_desc si;
@@ -210,9 +171,9 @@ static int populate(struct domain *d, const struct boot_info *bi, const struct e
         return rc;
     if (img->hypercall_page)
         fill_hypercall_page(d, img->hypercall_page);
-    for (unsigned int i = 1; i < bi->nr_modules; i++)
-        build_copy(d, l->module_addr[i], arch_maddr_to_virt(maddr(bi->modules[i].start)),
-                   module_size(&bi->modules[i]));
+    for (unsigned int i = 0; i < l->nr_modules; i++)
+        build_copy(d, l->modules[i].base, arch_maddr_to_virt(maddr(bi->modules[i + 1].start)),
+                   l->modules[i].size);
     rc = domain_set_shared_info(d, l->shared_info >> PAGE_SHIFT);
     if (rc)
         return rc;
@@ -220,16 +181,32 @@ static int populate(struct domain *d, const struct boot_info *bi, const struct e
     rc = write_start_info(d, &si);
     if (rc)
         return rc;
-    arch_vcpu_init(d->vcpu[0], img->entry, l->special_base + BOOT_STACK_SIZE, l->start_info);
+    arch_vcpu_init(d->vcpu[0], img->entry, l->stack_top, l->start_info);
     return domain_start(d);
+}
+
+/* Validates dom0's image against the space the layout leaves it. */
+static int parse_image(const struct boot_module *m, struct guest_layout *l, struct elf_image *img)
+{
+    const struct elf_limits lim = guest_layout_image_limits(l);
+    const char *why = "";
+    int rc;
+
+    rc = elf_parse(arch_maddr_to_virt(maddr(m->start)), module_size(m), &lim, img, &why);
+    if (rc == 0 && guest_layout_place_image(l, img)) {
+        rc = -ENOEXEC;
+        why = "image outside the space left for it";
+    }
+    if (rc)
+        pr_err("dom0: bad kernel image: %s", why);
+    return rc;
 }
 
 int dom0_build(const struct boot_info *bi, struct domain **out)
 {
-    struct dom0_layout layout;
+    struct guest_layout layout;
     struct elf_image img;
     struct domain *d;
-    const char *why = "";
     int rc;
 
     if (bi->nr_modules == 0) {
@@ -248,13 +225,9 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
                (unsigned long long)(mem >> 20));
         return rc;
     }
-    const struct elf_limits lim = {PAGE_SIZE, layout.modules_base};
-    rc = elf_parse(arch_maddr_to_virt(maddr(bi->modules[0].start)), module_size(&bi->modules[0]),
-                   &lim, &img, &why);
-    if (rc) {
-        pr_err("dom0: bad kernel image: %s", why);
+    rc = parse_image(&bi->modules[0], &layout, &img);
+    if (rc)
         return rc;
-    }
     const struct domain_config cfg = {
         .domid = 0,
         .name = "Domain-0",

@@ -89,8 +89,17 @@ static struct evtchn *claim_port(struct domain *d, evtchn_port_t port, int state
     return c;
 }
 
-static void free_port(struct domain *d, struct evtchn *c)
+static void clear_pending(struct domain *d, evtchn_port_t port)
 {
+    if (d->shared_info)
+        __atomic_fetch_and(&d->shared_info->evtchn_pending[port / BITS_PER_WORD],
+                           ~(1ull << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+}
+
+/* Frees a port; an event still pending on it must not reach its next owner. */
+static void free_port(struct domain *d, evtchn_port_t port, struct evtchn *c)
+{
+    clear_pending(d, port);
     memset(c, 0, sizeof(*c));
     d->evtchn.nr_used--;
 }
@@ -214,7 +223,7 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
         unbind_peer(d, c);
     if (c->state == ECS_VIRQ)
         d->vcpu[c->notify_vcpu]->virq_port[c->virq] = 0;
-    free_port(d, c);
+    free_port(d, port, c);
     return 0;
 }
 

@@ -9,7 +9,10 @@ QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_FIRMWARE=/usr/share/qemu/qboot.rom
 
 # qemu_args HV_ELF MEM HV_CMDLINE DOM0_ELF DOM0_CMDLINE [MODULE CMDLINE]...
-# Prints (one per line) the QEMU arguments that boot HV_ELF with dom0 and modules.
+# Prints (one per line) the QEMU arguments that boot HV_ELF with dom0 and
+# further Multiboot modules, each named by its command line (the boot store
+# is "BUILD/store.tar store"). Paths must not contain commas (QEMU's -initrd
+# separator).
 qemu_args() {
     local hv=$1 mem=$2 hv_cmdline=$3 dom0=$4 dom0_cmdline=$5
     shift 5
@@ -24,7 +27,8 @@ qemu_args() {
         -kernel "$hv" -append "$hv_cmdline" -initrd "$modules"
 }
 
-# qemu_boot_interactive HV MEM HV_CMDLINE DOM0 DOM0_CMDLINE: serial on this terminal.
+# qemu_boot_interactive HV MEM HV_CMDLINE DOM0 DOM0_CMDLINE [MODULE CMDLINE]...:
+# serial on this terminal.
 qemu_boot_interactive() {
     local args
     mapfile -t args < <(qemu_args "$@")

@@ -12,7 +12,9 @@
  * XENMEM_add_to_physmap_batch, space XENMAPSPACE_gmfn_foreign: for each i
  * < size, map frame idxs[i] of domain u.foreign_domid read-write at
  * gpfns[i] (a page of the caller's grant window that is not in use) and
- * store 0 or a negative error in errs[i]. Privileged callers only (-EPERM);
+ * store 0 or a negative error in errs[i]. Entries are independent: a failed
+ * entry maps nothing and the others still map, so on a partial failure the
+ * caller unmaps the entries whose errs[i] is 0. Privileged callers only (-EPERM);
  * domid must be DOMID_SELF (-EINVAL); the foreign domain must exist and not
  * be the caller (-ESRCH); per entry: -EINVAL for a gfn outside the foreign
  * RAM, a gpfn outside the window or already mapped. The call returns 0 when
@@ -35,6 +37,18 @@
 #include <stdint.h>
 
 #include "skiff.h"
+
+/*
+ * Where the grant window lies: guest-physical address SKIFF_GRANT_WINDOW_BASE
+ * in every domain (512 GiB, above any RAM a domain may have), and how many
+ * pages it has: SKIFF_GRANT_WINDOW_DOM0_PAGES for the control domain,
+ * SKIFF_GRANT_WINDOW_DOMU_PAGES for domains made with XEN_DOMCTL_createdomain.
+ * The start info repeats both (skiff,pages/grant-window); a domain builder
+ * uses these to describe the window of the domain it builds.
+ */
+#define SKIFF_GRANT_WINDOW_BASE       0x0000008000000000ull
+#define SKIFF_GRANT_WINDOW_DOM0_PAGES 16384 /* 64 MiB */
+#define SKIFF_GRANT_WINDOW_DOMU_PAGES 1024  /* 4 MiB */
 
 typedef uint64_t xen_pfn_t;
 typedef unsigned long xen_ulong_t;

@@ -8,13 +8,14 @@
 #ifndef SKIFF_WINDOW_H
 #define SKIFF_WINDOW_H
 
+#include <public/memory.h>
 #include <skiff/types.h>
 
 struct domain;
 
-#define WINDOW_BASE_GFN   (0x0000008000000000ull >> PAGE_SHIFT) /* 512 GiB */
-#define WINDOW_DOM0_PAGES 16384                                 /* 64 MiB */
-#define WINDOW_DOMU_PAGES 1024                                  /* 4 MiB */
+#define WINDOW_BASE_GFN   (SKIFF_GRANT_WINDOW_BASE >> PAGE_SHIFT)
+#define WINDOW_DOM0_PAGES SKIFF_GRANT_WINDOW_DOM0_PAGES
+#define WINDOW_DOMU_PAGES SKIFF_GRANT_WINDOW_DOMU_PAGES
 
 struct window_slot {
     uint64_t mfn;  /* 0 = free */

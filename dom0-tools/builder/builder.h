@@ -1,0 +1,37 @@
+/*
+ * builder.h - dom0's domain builder: turns an ELF image held in dom0's
+ * memory into a running (or paused) domain. docs/toolstack.md walks
+ * through the steps.
+ */
+#ifndef DOM0_BUILDER_H
+#define DOM0_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <public/skiff.h>
+
+#define BUILDER_MIN_MEM     (1ull << 20) /* the hypervisor's minimum (256 pages) */
+#define BUILDER_NAME_MAX    31
+#define BUILDER_WINDOW_SIZE (256 * 4096ull) /* dom0 window pages the builder uses */
+
+struct builder_request {
+    const char *name;    /* unique, 1..31 printable characters, no spaces */
+    uint64_t mem_bytes;  /* RAM, a multiple of 4 KiB, at least BUILDER_MIN_MEM */
+    const char *cmdline; /* the guest's command line, or NULL */
+    const void *image;   /* the ELF image, in dom0's memory */
+    size_t image_size;
+    bool leave_paused; /* build it but do not let it run yet */
+};
+
+/*
+ * Builds the domain req describes. Everything about the request and the
+ * image is checked before the domain is created; a failure after that
+ * destroys the half-built domain. Returns 0 with *domid set, or a negative
+ * errno with *why set to one line saying what went wrong (the image's
+ * problem for -ENOEXEC, the hypervisor's refusal otherwise).
+ */
+int builder_build(const struct builder_request *req, domid_t *domid, const char **why);
+
+#endif /* DOM0_BUILDER_H */
