@@ -260,6 +260,14 @@ int builder_build(const struct builder_request *req, domid_t *domid, const char 
         *why = create_refusal(rc);
         goto out;
     }
+    if (req->on_created) {
+        rc = req->on_created(b.domid, req->on_created_arg);
+        if (rc) {
+            *why = "setting up the new domain failed";
+            domctl_destroy(b.domid);
+            goto out;
+        }
+    }
     rc = populate(&b, why);
     if (rc) {
         domctl_destroy(b.domid);

@@ -23,6 +23,14 @@ struct builder_request {
     const void *image;   /* the ELF image, in dom0's memory */
     size_t image_size;
     bool leave_paused; /* build it but do not let it run yet */
+    /*
+     * Called once the domain exists, before its start info is written, or
+     * NULL. It may set up things the guest must find at start (event
+     * channels offered to it, say) and rewrite the text req->cmdline points
+     * to (so that it can name them); a non-zero return fails the build.
+     */
+    int (*on_created)(domid_t id, void *arg);
+    void *on_created_arg;
 };
 
 /*

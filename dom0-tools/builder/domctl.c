@@ -43,6 +43,15 @@ int domctl_create(const char *name, uint64_t max_pages, domid_t *id)
     return rc;
 }
 
+int domctl_sched_setparams(domid_t id, uint32_t weight, uint32_t cap)
+{
+    struct skiff_domctl op = new_op(SKIFF_DOMCTL_sched_setparams, id);
+
+    op.u.sched_params.weight = weight;
+    op.u.sched_params.cap = cap;
+    return (int)HYPERVISOR_domctl(&op);
+}
+
 int domctl_destroy(domid_t id)
 {
     return simple_op(SKIFF_DOMCTL_destroydomain, id);

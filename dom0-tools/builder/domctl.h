@@ -23,6 +23,9 @@ int domctl_getinfo(domid_t from, struct skiff_domctl_getdomaininfo *info);
 /* Info of exactly domain id; -ESRCH when it does not exist. */
 int domctl_getinfo_of(domid_t id, struct skiff_domctl_getdomaininfo *info);
 
+/* Weight (1..65535, 0 = keep) and cap (0..100 % of a CPU, 0 = none). */
+int domctl_sched_setparams(domid_t id, uint32_t weight, uint32_t cap);
+
 /* Build steps (only while the domain is building; -EBUSY afterwards). */
 int domctl_set_page_perms(domid_t id, uint64_t gfn, uint64_t count, uint32_t perms);
 int domctl_hypercall_init(domid_t id, uint64_t gfn);

@@ -24,6 +24,24 @@ struct dom0_selftest {
 /* selftest_domains.c: the domain builder's self-tests (ends with a NULL name). */
 extern const struct dom0_selftest dom0_domain_selftests[];
 
+/* What must come back after a domain self-test: free frames, domains, dom0's ports. */
+struct snapshot {
+    uint64_t free_pages;
+    int nr_domains;
+    uint32_t dom0_ports;
+};
+/*
+ * Common start of a domain self-test: the boot store is there, VIRQ_DOM_EXC
+ * is bound, one guest was built and destroyed (so dom0's grant-window page
+ * tables exist already), then *s is taken. false (and a test error) if not.
+ */
+bool selftest_setup(struct snapshot *s);
+/* Checks (as test failures) that frames, domains and dom0's ports are as in *before. */
+void selftest_expect_snapshot(const struct snapshot *before, const char *when);
+
+/* selftest_sched.c: scheduler and event-channel self-tests across domains. */
+extern const struct dom0_selftest dom0_sched_selftests[];
+
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);
 /* Lists the self-tests. */
@@ -52,6 +70,9 @@ struct domain_spec {
     uint64_t mem_mib;    /* RAM in MiB */
     const char *cmdline; /* NULL: empty */
     bool paused;         /* build but do not unpause */
+    /* See builder_request: called after creation, before the start info. */
+    int (*on_created)(domid_t id, void *arg);
+    void *on_created_arg;
 };
 
 /* Builds spec from the store; on failure prints "create: <image>: <why> (error N)". */

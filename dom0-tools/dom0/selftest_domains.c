@@ -25,13 +25,6 @@
 #define HELLO          "hello.elf"
 #define H7             "h7.elf"
 
-/* What must come back after a test: free frames, domains, dom0's ports. */
-struct snapshot {
-    uint64_t free_pages;
-    int nr_domains;
-    uint32_t dom0_ports;
-};
-
 static int take_snapshot(struct snapshot *s)
 {
     struct skiff_sysctl_physinfo pi;
@@ -46,7 +39,7 @@ static int take_snapshot(struct snapshot *s)
     return rc;
 }
 
-static void expect_snapshot(const struct snapshot *before, const char *when)
+void selftest_expect_snapshot(const struct snapshot *before, const char *when)
 {
     struct snapshot now;
 
@@ -107,7 +100,7 @@ static uint32_t shutdown_reason_of(domid_t id)
  * first foreign mapping gives its grant window (kept while dom0 lives) are
  * not counted as a leak. Then the snapshot.
  */
-static bool setup(struct snapshot *s)
+bool selftest_setup(struct snapshot *s)
 {
     const void *archive;
     size_t size;
@@ -134,7 +127,7 @@ static int selftest_build_three(void)
     domid_t ids[3];
     int rc;
 
-    if (!setup(&before))
+    if (!selftest_setup(&before))
         return test_finish();
     for (unsigned int i = 0; i < 3; i++)
         TEST_EQ(create(HELLO, "mode=hello", false, &ids[i]), 0);
@@ -148,7 +141,7 @@ static int selftest_build_three(void)
         TEST_EQ(shutdown_reason_of(ids[i]), SHUTDOWN_poweroff);
         destroy_and_check_gone(ids[i]);
     }
-    expect_snapshot(&before, "build-three");
+    selftest_expect_snapshot(&before, "build-three");
     printf("build-three: domains %u, %u and %u said hello and powered off\n", ids[0], ids[1],
            ids[2]);
     return test_finish();
@@ -178,7 +171,7 @@ static int selftest_create_destroy_cycles(void)
     struct skiff_sysctl_physinfo pi;
     uint64_t start = monotonic_ns();
 
-    if (!setup(&before))
+    if (!selftest_setup(&before))
         return test_finish();
     for (unsigned int i = 0; i < NR_CYCLES && test_failures() == 0; i++) {
         one_cycle(i);
@@ -187,7 +180,7 @@ static int selftest_create_destroy_cycles(void)
                    (unsigned long)pi.free_pages,
                    (unsigned long)((monotonic_ns() - start) / 1000000));
     }
-    expect_snapshot(&before, "create-destroy-cycles");
+    selftest_expect_snapshot(&before, "create-destroy-cycles");
     return test_finish();
 }
 
@@ -265,12 +258,12 @@ static int selftest_destroy_states(void)
     };
     struct snapshot before;
 
-    if (!setup(&before))
+    if (!selftest_setup(&before))
         return test_finish();
     for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int failed = test_failures();
         cases[i].run();
-        expect_snapshot(&before, cases[i].state);
+        selftest_expect_snapshot(&before, cases[i].state);
         printf("destroy-states: %s guest destroyed: %s\n", cases[i].state,
                test_failures() == failed ? "ok" : "FAILED");
     }
@@ -297,13 +290,13 @@ static int selftest_page_perms(void)
 {
     struct snapshot before;
 
-    if (!setup(&before))
+    if (!selftest_setup(&before))
         return test_finish();
     expect_outcome("mode=hello", SHUTDOWN_poweroff);
     expect_outcome("mode=exec-data", SHUTDOWN_crash);
     expect_outcome("mode=write-text", SHUTDOWN_crash);
     expect_outcome("mode=write-rodata", SHUTDOWN_crash);
-    expect_snapshot(&before, "page-perms");
+    selftest_expect_snapshot(&before, "page-perms");
     return test_finish();
 }
 
@@ -346,14 +339,14 @@ static void expect_refused(const struct refusal *r, const struct snapshot *befor
         test_fail_at(__FILE__, __LINE__, "%s: reason '%s' lacks '%s'", r->image, why, r->why_part);
     if (rc == 0)
         domctl_destroy(id);
-    expect_snapshot(before, r->image);
+    selftest_expect_snapshot(before, r->image);
 }
 
 static int selftest_bad_images(void)
 {
     struct snapshot before;
 
-    if (!setup(&before))
+    if (!selftest_setup(&before))
         return test_finish();
     for (unsigned int i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
         expect_refused(&refusals[i], &before);
@@ -369,7 +362,7 @@ static int selftest_h7(void)
     struct snapshot before;
     domid_t id;
 
-    if (!setup(&before))
+    if (!selftest_setup(&before))
         return test_finish();
     if (create(H7, NULL, false, &id)) {
         test_error("cannot build the H7 guest");
@@ -382,7 +375,7 @@ static int selftest_h7(void)
            reason == SHUTDOWN_poweroff ? "was refused every privileged operation"
                                        : "was allowed a privileged operation (it crashed)");
     destroy_and_check_gone(id);
-    expect_snapshot(&before, "h7");
+    selftest_expect_snapshot(&before, "h7");
     return test_finish();
 }
 

@@ -202,6 +202,7 @@ int hv_parse_cmdline(const char *cmdline)
         {"dom0_mem", OPT_SIZE, &hv_opts.dom0_mem, 0},
         {"tick_hz", OPT_UINT, &hv_opts.tick_hz, 0},
         {"sched_timeslice_ms", OPT_UINT, &hv_opts.timeslice_ms, 0},
+        {"sched_ratelimit_us", OPT_UINT, &hv_opts.ratelimit_us, 0},
         {"smep", OPT_BOOL, &hv_opts.smep, 0},
         {"smap", OPT_BOOL, &hv_opts.smap, 0},
         {"umip", OPT_BOOL, &hv_opts.umip, 0},
@@ -215,6 +216,7 @@ int hv_parse_cmdline(const char *cmdline)
     hv_opts.dom0_mem = 64ull << 20;
     hv_opts.tick_hz = 100;
     hv_opts.timeslice_ms = 10;
+    hv_opts.ratelimit_us = 1000;
     hv_opts.smep = hv_opts.smap = hv_opts.umip = true;
 
     int problems = cmdline_parse(cmdline, options, ARRAY_SIZE(options), report_to_console, NULL);

@@ -37,6 +37,7 @@ static void slice_over(struct timer *t)
 
 void sched_init(uint64_t timeslice_ns)
 {
+    sched_params.ratelimit_ns = 0;
     runq_head = runq_tail = NULL;
     current_vcpu = NULL;
     resched = false;
@@ -45,6 +46,31 @@ void sched_init(uint64_t timeslice_ns)
     if (timeslice_ns)
         sched_params.timeslice_ns = timeslice_ns;
     timer_init(&slice_timer, slice_over, NULL);
+}
+
+void sched_set_ratelimit(uint64_t ns)
+{
+    sched_params.ratelimit_ns = ns < sched_params.timeslice_ns ? ns : sched_params.timeslice_ns;
+}
+
+/* Whether the running vCPU has had its minimum run and may be preempted at `now`. */
+static bool ran_long_enough(const struct vcpu *cur, uint64_t now)
+{
+    return now - cur->sched.run_start >= sched_params.ratelimit_ns;
+}
+
+/*
+ * A better vCPU is waiting but the running one is within its rate limit:
+ * end its slice when the limit is up instead of now.
+ */
+static void preempt_after_ratelimit(struct vcpu *cur)
+{
+    uint64_t at = cur->sched.run_start + sched_params.ratelimit_ns;
+
+    if (at < slice_end) {
+        slice_end = at;
+        timer_set(&slice_timer, slice_end);
+    }
 }
 
 void sched_vcpu_init(struct vcpu *v)
@@ -132,8 +158,14 @@ void vcpu_wake(struct vcpu *v)
         return;
     u->pri = u->credit > 0 ? PRI_BOOST : PRI_OVER;
     runq_append(u);
-    if (!current_vcpu || u->pri < current_vcpu->sched.pri)
+    if (!current_vcpu)
         resched = true;
+    else if (u->pri < current_vcpu->sched.pri) {
+        if (ran_long_enough(current_vcpu, now_ns()))
+            resched = true;
+        else
+            preempt_after_ratelimit(current_vcpu);
+    }
 }
 
 void vcpu_sleep(struct vcpu *v)
@@ -228,7 +260,8 @@ struct vcpu *sched_pick(uint64_t now)
     if (now - last_replenish >= SCHED_PERIOD_NS)
         sched_replenish(now);
     best = runq_best();
-    if (cur && vcpu_runnable(cur) && now < slice_end && (!best || cur->sched.pri <= best->pri))
+    if (cur && vcpu_runnable(cur) && now < slice_end &&
+        (!best || cur->sched.pri <= best->pri || !ran_long_enough(cur, now)))
         return cur; /* keeps the CPU: its slice goes on */
     if (cur) {
         cur->sched.running = false;
@@ -246,6 +279,7 @@ struct vcpu *sched_pick(uint64_t now)
     runq_remove(best);
     best->running = true;
     best->started = now;
+    best->run_start = now;
     current_vcpu = unit_vcpu(best);
     slice_end = now + sched_params.timeslice_ns;
     /* A capped vCPU is stopped exactly when its budget for the period is spent. */
@@ -274,7 +308,8 @@ void sched_tick(uint64_t now)
     if (current_vcpu->sched.pri == PRI_BOOST)
         current_vcpu->sched.pri = pri_for_credit(&current_vcpu->sched);
     best = runq_best();
-    if (best && (now >= slice_end || best->pri < current_vcpu->sched.pri))
+    if (best && (now >= slice_end ||
+                 (best->pri < current_vcpu->sched.pri && ran_long_enough(current_vcpu, now))))
         resched = true;
 }
 
@@ -348,8 +383,9 @@ static void dump_vcpu(const struct vcpu *v, const char *where)
 
 void sched_dump(void)
 {
-    printk(LOG_INFO, "scheduler: credit, timeslice %llu ms, period %llu ms",
+    printk(LOG_INFO, "scheduler: credit, timeslice %llu ms, rate limit %llu us, period %llu ms",
            (unsigned long long)(sched_params.timeslice_ns / 1000000),
+           (unsigned long long)(sched_params.ratelimit_ns / 1000),
            (unsigned long long)(SCHED_PERIOD_NS / 1000000));
     if (current_vcpu)
         dump_vcpu(current_vcpu, "running");

@@ -65,6 +65,7 @@ noreturn void hv_start_x86(uint32_t magic, uint32_t info_pa)
     time_init(tsc_khz, rtc_read_epoch());
     lapic_timer_selftest();
     sched_init(hv_opts.timeslice_ms * 1000000ull);
+    sched_set_ratelimit(hv_opts.ratelimit_us * 1000ull);
     sched_start_tick(hv_opts.tick_hz);
     crash_on_request();
     hv_start_dom0(bi);

@@ -39,18 +39,29 @@ struct sched_unit {
     bool running;
     struct sched_unit *next; /* run queue links */
     struct sched_unit *prev;
-    uint64_t started;     /* when it last started running */
+    uint64_t started;     /* when its running time was last accounted */
+    uint64_t run_start;   /* when it last got the CPU (for the rate limit) */
     uint64_t cpu_time;    /* total ns it ran */
     uint64_t period_used; /* ns used in the current period (for caps) */
 };
 
 struct sched_params {
     uint64_t timeslice_ns; /* longest uninterrupted run when others wait */
+    /*
+     * Shortest run before a woken vCPU may preempt the running one (Xen's
+     * sched_ratelimit_us): a guest sending events in a loop cannot make its
+     * receiver preempt it after every event, so the receiver handles them
+     * in batches and keeps its credit (and its quick wake-ups) for others.
+     */
+    uint64_t ratelimit_ns;
 };
 
 extern struct sched_params sched_params;
 
+/* Resets the scheduler; timeslice_ns 0 keeps the current one. No rate limit. */
 void sched_init(uint64_t timeslice_ns);
+/* Sets the rate limit (at most the timeslice; 0 = preempt at once). */
+void sched_set_ratelimit(uint64_t ns);
 void sched_vcpu_init(struct vcpu *v);
 /* Forgets v (its domain is going away): off the run queue and off the CPU. */
 void sched_vcpu_destroy(struct vcpu *v);

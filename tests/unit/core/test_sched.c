@@ -143,6 +143,35 @@ START_TEST(test_woken_vcpu_preempts)
 }
 END_TEST
 
+/* With a rate limit, a woken vCPU waits until the running one has had its minimum run. */
+START_TEST(test_ratelimit_delays_preemption)
+{
+    struct vcpu *spinner = runnable(0, 256, 0);
+    struct vcpu *sleeper = runnable(1, 256, 0);
+    struct vcpu *fresh;
+
+    sched_set_ratelimit(1 * MS);
+    sleeper->blocked = true;
+    vcpu_sleep(sleeper);
+    run_for(100 * MS);
+    ck_assert_ptr_eq(sched_current(), spinner);
+    /* A third vCPU takes the CPU at the spinner's next slice end: its run starts then. */
+    fresh = runnable(2, 256, 0);
+    for (unsigned int i = 0; i < 200 && sched_current() != fresh; i++)
+        run_for(MS / 10);
+    ck_assert_ptr_eq(sched_current(), fresh);
+    run_for(MS / 5);
+    sleeper->blocked = false;
+    vcpu_wake(sleeper);
+    ck_assert_int_eq(sleeper->sched.pri, PRI_BOOST);
+    ck_assert(!sched_pending());
+    ck_assert_ptr_eq(sched_current(), fresh);
+    /* The slice timer ends the fresh vCPU's run when the limit is up. */
+    run_for(MS);
+    ck_assert_ptr_eq(sched_current(), sleeper);
+}
+END_TEST
+
 START_TEST(test_no_starvation)
 {
     struct vcpu *tiny = runnable(0, 1, 0);
@@ -211,6 +240,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, test_cap_limits_a_domain);
     tcase_add_test(tc, test_capped_and_uncapped);
     tcase_add_test(tc, test_woken_vcpu_preempts);
+    tcase_add_test(tc, test_ratelimit_delays_preemption);
     tcase_add_test(tc, test_no_starvation);
     tcase_add_test(tc, test_blocked_vcpu_does_not_hoard);
     tcase_add_test(tc, test_idle_when_nothing_runs);
