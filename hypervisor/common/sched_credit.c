@@ -29,9 +29,16 @@ static struct vcpu *unit_vcpu(struct sched_unit *u)
     return container_of(u, struct vcpu, sched);
 }
 
+static void start_slice(uint64_t now);
+
 static void slice_over(struct timer *t)
 {
-    (void)t;
+    uint64_t now = now_ns();
+
+    if (current_vcpu && now < slice_end) {
+        timer_set(t, slice_end); /* fired for an earlier run: this one goes on */
+        return;
+    }
     resched = true;
 }
 
@@ -250,6 +257,29 @@ void sched_replenish(uint64_t now)
     }
 }
 
+/*
+ * Times the run that starts at `now`: a timeslice, or less for a capped
+ * vCPU (its budget for the period). The slice timer is moved only when it
+ * would fire too late: one that fires early finds the slice still running
+ * and re-arms itself (slice_over). Two domains taking turns many times a
+ * millisecond thus do not reprogram the timer at every switch.
+ */
+static void start_slice(uint64_t now)
+{
+    const struct sched_unit *u = &current_vcpu->sched;
+
+    slice_end = now + sched_params.timeslice_ns;
+    /* A capped vCPU is stopped exactly when its budget for the period is spent. */
+    if (current_vcpu->domain->cap) {
+        uint64_t budget = cap_ns(current_vcpu->domain);
+        uint64_t left = budget > u->period_used ? budget - u->period_used : 0;
+        if (now + left < slice_end)
+            slice_end = now + left;
+    }
+    if (!timer_active(&slice_timer) || timer_expires(&slice_timer) > slice_end)
+        timer_set(&slice_timer, slice_end);
+}
+
 struct vcpu *sched_pick(uint64_t now)
 {
     struct vcpu *cur = current_vcpu;
@@ -281,15 +311,7 @@ struct vcpu *sched_pick(uint64_t now)
     best->started = now;
     best->run_start = now;
     current_vcpu = unit_vcpu(best);
-    slice_end = now + sched_params.timeslice_ns;
-    /* A capped vCPU is stopped exactly when its budget for the period is spent. */
-    if (current_vcpu->domain->cap) {
-        uint64_t budget = cap_ns(current_vcpu->domain);
-        uint64_t left = budget > best->period_used ? budget - best->period_used : 0;
-        if (now + left < slice_end)
-            slice_end = now + left;
-    }
-    timer_set(&slice_timer, slice_end);
+    start_slice(now);
     return current_vcpu;
 }
 

@@ -49,6 +49,9 @@ uint64_t now_ns(void)
     return time_scale_apply(scale, arch_cycles() - cycles_at_boot);
 }
 
+/* How old (in TSC cycles) a vCPU's time stamp may get before a switch refreshes it. */
+#define TIME_REFRESH_CYCLES (1ull << 30)
+
 void time_update_vcpu(struct vcpu *v)
 {
     struct vcpu_time_info *t;
@@ -57,6 +60,14 @@ void time_update_vcpu(struct vcpu *v)
         return;
     t = &v->info->time;
     uint64_t cycles = arch_cycles();
+    /*
+     * With one constant TSC scale the stamp stays exact; refresh it only so
+     * that the guest's (tsc - tsc_timestamp) stays small enough for its
+     * 64-bit arithmetic. This runs at every switch: skip when it can.
+     */
+    if (t->version && !(t->version & 1) && t->tsc_to_system_mul == scale.mul &&
+        t->tsc_shift == scale.shift && cycles - t->tsc_timestamp < TIME_REFRESH_CYCLES)
+        return;
     __atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     t->tsc_timestamp = cycles;

@@ -1,7 +1,7 @@
 /*
  * lib/string.c - the memory and string functions of Skiff's freestanding libc
- * subset (libc/string.h), shared by the hypervisor and guest-lib. memcpy and
- * memset use rep movsb/stosb on x86_64; the rest is plain C.
+ * subset (libc/string.h), shared by the hypervisor and guest-lib. memcpy uses
+ * rep movsq/movsb and memset rep stosb on x86_64; the rest is plain C.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +28,11 @@ typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_word;
 static NO_LIBCALLS void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
 #if USE_REP_STRING
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    /* Whole words first: a rep iteration moves 8 bytes instead of 1. */
+    size_t words = n / 8, tail = n % 8;
+
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(tail) : : "memory");
 #else
     for (; n >= sizeof(unaligned_word); n -= sizeof(unaligned_word)) {
         *(unaligned_word *)d = *(const unaligned_word *)s;

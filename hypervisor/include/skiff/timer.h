@@ -18,6 +18,16 @@ struct timer {
 };
 
 void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data);
+static inline bool timer_active(const struct timer *t)
+{
+    return t->active;
+}
+
+static inline uint64_t timer_expires(const struct timer *t)
+{
+    return t->expires;
+}
+
 /* (Re)arms t for `expires`; a time already past fires at the next interrupt. */
 void timer_set(struct timer *t, uint64_t expires);
 void timer_stop(struct timer *t);
