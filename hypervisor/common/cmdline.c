@@ -203,6 +203,7 @@ int hv_parse_cmdline(const char *cmdline)
         {"tick_hz", OPT_UINT, &hv_opts.tick_hz, 0},
         {"sched_timeslice_ms", OPT_UINT, &hv_opts.timeslice_ms, 0},
         {"sched_ratelimit_us", OPT_UINT, &hv_opts.ratelimit_us, 0},
+        {"tsc_deadline", OPT_BOOL, &hv_opts.tsc_deadline, 0},
         {"smep", OPT_BOOL, &hv_opts.smep, 0},
         {"smap", OPT_BOOL, &hv_opts.smap, 0},
         {"umip", OPT_BOOL, &hv_opts.umip, 0},
@@ -218,6 +219,7 @@ int hv_parse_cmdline(const char *cmdline)
     hv_opts.timeslice_ms = 10;
     hv_opts.ratelimit_us = 1000;
     hv_opts.smep = hv_opts.smap = hv_opts.umip = true;
+    hv_opts.tsc_deadline = true;
 
     int problems = cmdline_parse(cmdline, options, ARRAY_SIZE(options), report_to_console, NULL);
     if (console_parse_loglevel(hv_opts.loglvl, &lvl) == 0) {

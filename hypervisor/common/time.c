@@ -37,8 +37,16 @@ uint64_t time_scale_apply(struct time_scale s, uint64_t delta)
     return (uint64_t)(((unsigned __int128)delta * s.mul) >> 32);
 }
 
+static uint64_t cycles_khz;
+
+uint64_t time_ns_to_cycles(uint64_t ns)
+{
+    return cycles_at_boot + (uint64_t)((unsigned __int128)ns * cycles_khz / 1000000);
+}
+
 void time_init(uint64_t tsc_khz, uint64_t wallclock_sec)
 {
+    cycles_khz = tsc_khz;
     scale = time_scale_for_khz(tsc_khz);
     cycles_at_boot = arch_cycles();
     wallclock_at_boot = wallclock_sec;

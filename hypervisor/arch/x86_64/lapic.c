@@ -2,11 +2,13 @@
  * lapic.c - interrupt hardware of the boot CPU: the legacy 8259 PICs are
  * remapped and masked; the local APIC (xAPIC, MMIO) is enabled; its timer and
  * the TSC are calibrated against PIT channel 2; the timer then runs in
- * one-shot mode for the software timers' next deadline.
+ * TSC-deadline mode when the CPU has it (an absolute TSC value, no rounding),
+ * else in one-shot mode, for the software timers' next deadline.
  */
 #include <asm/layout.h>
 #include <asm/x86.h>
 #include <skiff/arch.h>
+#include <skiff/cmdline.h>
 #include <skiff/console.h>
 #include <skiff/panic.h>
 #include <skiff/time.h>
@@ -25,6 +27,7 @@
 #define LAPIC_TIMER_DIV  0x3e0
 #define LVT_MASKED       (1u << 16)
 #define LVT_PERIODIC     (1u << 17)
+#define LVT_TSC_DEADLINE (2u << 17)
 #define TIMER_DIV_16     0x3
 #define APIC_BASE_ENABLE (1ull << 11)
 
@@ -36,6 +39,7 @@
 #define MAX_TIMER_NS  (60ull * 1000000000ull)
 
 uint32_t tsc_khz, lapic_khz;
+static bool tsc_deadline_mode;
 uint64_t timer_ticks;
 
 static volatile uint32_t *lapic;
@@ -108,7 +112,14 @@ void lapic_init(void)
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
     calibrate();
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
+    tsc_deadline_mode = cpu_features.tsc_deadline && hv_opts.tsc_deadline;
+    if (tsc_deadline_mode) {
+        lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_TSC_DEADLINE);
+        /* The SDM: order the LVT write before the first write of the deadline MSR. */
+        __asm__ volatile("mfence" ::: "memory");
+    } else {
+        lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
+    }
     if (tsc_khz == 0 || lapic_khz == 0)
         panic("timer calibration failed (tsc %u kHz, lapic %u kHz)", tsc_khz, lapic_khz);
     pr_info("timers: TSC %u.%03u MHz, LAPIC timer %u kHz (calibrated against the PIT)",
@@ -127,6 +138,11 @@ uint64_t arch_cycles(void)
  */
 void arch_timer_program(uint64_t deadline)
 {
+    if (tsc_deadline_mode) {
+        /* 0 disarms; a value already past fires at once. */
+        wrmsr(MSR_TSC_DEADLINE, deadline ? time_ns_to_cycles(deadline) : 0);
+        return;
+    }
     if (!deadline) {
         lapic_write(LAPIC_TIMER_INIT, 0);
         return;
@@ -147,5 +163,5 @@ void lapic_timer_selftest(void)
     arch_timer_program(now_ns() + 1000000);
     while (timer_ticks == start)
         irq_enable_and_halt();
-    pr_info("timer: one-shot LAPIC deadlines working");
+    pr_info("timer: %s deadlines working", tsc_deadline_mode ? "TSC-deadline" : "one-shot LAPIC");
 }

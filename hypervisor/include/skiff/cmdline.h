@@ -41,6 +41,7 @@ struct hv_options {
     uint64_t tick_hz;      /* scheduler ticks per second, 0 = off */
     uint64_t timeslice_ms; /* scheduler timeslice */
     uint64_t ratelimit_us; /* shortest run before a wake-up preempts */
+    bool tsc_deadline;     /* use the TSC-deadline timer when the CPU has it */
     bool smep, smap, umip;
     char hv_selftest[16]; /* "fault" or "bug": crash on purpose to check the panic report */
 };

@@ -23,6 +23,8 @@ struct time_scale time_scale_for_khz(uint64_t khz);
 /* Applies a scale to a counter delta. */
 uint64_t time_scale_apply(struct time_scale s, uint64_t delta);
 
+/* The TSC value at system time ns (for TSC-deadline timers). */
+uint64_t time_ns_to_cycles(uint64_t ns);
 /* Sets up system time from the calibrated TSC (tsc_khz) and the RTC (epoch seconds). */
 void time_init(uint64_t tsc_khz, uint64_t wallclock_sec);
 

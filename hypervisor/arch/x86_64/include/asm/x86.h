@@ -59,6 +59,7 @@
 #define MSR_GS_BASE           0xc0000101
 #define MSR_KERNEL_GS_BASE    0xc0000102
 #define MSR_APIC_BASE         0x1b
+#define MSR_TSC_DEADLINE      0x6e0
 #define MSR_ARCH_CAPABILITIES 0x10a
 #define EFER_SCE              (1ull << 0)
 #define EFER_LME              (1ull << 8)
