@@ -113,6 +113,21 @@ void evtchn_do_upcall(void)
     in_upcall = false;
 }
 
+/* Called by upcall.S after evtchn_do_upcall: ends the upcall with events enabled. */
+bool evtchn_upcall_end(void);
+
+bool evtchn_upcall_end(void)
+{
+    struct vcpu_info *vi = vcpu0();
+
+    __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+    /* An event raised while we were masked left only the pending flag: take it now. */
+    if (!__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+        return true;
+    __atomic_store_n(&vi->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+    return false;
+}
+
 bool events_in_upcall(void)
 {
     return in_upcall;
