@@ -101,9 +101,21 @@ typedef char skiff_ring_idx_is_32_bits[sizeof(RING_IDX) == 4 ? 1 : -1];
 #define SKIFF_RING_LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 /* Publish an index; earlier writes of entries are visible before it. */
 #define SKIFF_RING_STORE_RELEASE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-/* A store and a later load that may not be reordered (the full barrier). */
-#define SKIFF_RING_STORE_FULL(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
-#define SKIFF_RING_LOAD_FULL(p)     __atomic_load_n((p), __ATOMIC_SEQ_CST)
+/*
+ * The full barrier between publishing one index and reading the peer's
+ * event index (and the mirror image on the consumer side). On x86 any locked
+ * instruction is a full barrier, and one on a private stack slot is cheaper
+ * than mfence (Linux's smp_mb does the same); elsewhere the builtin fence.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define SKIFF_RING_MB()                                           \
+    do {                                                          \
+        volatile int skiff_mb_ = 0;                               \
+        (void)__atomic_fetch_or(&skiff_mb_, 0, __ATOMIC_SEQ_CST); \
+    } while (0)
+#else
+#define SKIFF_RING_MB() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
 
 /*
  * Notify rule: the consumer asked to be woken when the producer index passes
@@ -130,13 +142,16 @@ static inline int skiff_ring_unconsumed(RING_IDX prod, RING_IDX cons, RING_IDX r
     return n > room ? -SKIFF_EIO : (int)n;
 }
 
-/* Copies one entry out of shared memory; the copy is what the caller uses. */
-static inline void skiff_ring_copy_out(void *dst, const void *src, size_t size)
-{
-    __builtin_memcpy(dst, src, size);
-    /* The compiler forgets that dst equals src: no later re-read of src. */
-    __asm__ __volatile__("" : : : "memory");
-}
+/*
+ * Copies one entry out of shared memory into *dst, exactly once: the empty
+ * asm tells the compiler *dst may have changed, so it can neither drop the
+ * copy nor later re-read the shared slot in place of *dst.
+ */
+#define SKIFF_RING_COPY_ENTRY(dst, src)                 \
+    do {                                                \
+        __builtin_memcpy((dst), (src), sizeof(*(dst))); \
+        __asm__ __volatile__("" : "+m"(*(dst)));        \
+    } while (0)
 
 /*
  * DEFINE_RING_TYPES(name, req_t, rsp_t); defines, for a request type and a
@@ -199,23 +214,43 @@ static inline void skiff_ring_copy_out(void *dst, const void *src, size_t size)
 /*
  * The helpers DEFINE_RING_TYPES generates. Return values: >= 0 success (a
  * count or a flag), -SKIFF_EIO a hostile or corrupt peer index (disconnect
- * the peer; the ring state is unchanged), -SKIFF_ENOSPC no free slot.
+ * the peer; nothing was consumed), -SKIFF_ENOSPC no free slot.
  *
- *   name##_sring_init(s)              empty ring: indices 0, events 1, pads 0
- *   name##_front_init(f, s, bytes)    attach a front to a shared area of `bytes`
- *   name##_back_init(b, s, bytes)     attach a back
- *   name##_front_put_request(f, req)  copy *req into the next slot (not yet pushed)
- *   name##_front_push(f)              publish; returns 1 if the back must be notified
- *   name##_front_take_response(f, r)  1: next response copied to *r; 0: none; -EIO
- *   name##_front_final_check(f)       responses waiting (> 0), 0: may sleep (rsp_event
- *                                     armed), or -EIO
- *   name##_back_take_request(b, r)    1: next request copied to *r; 0: none; -EIO
- *   name##_back_put_response(b, rsp)  copy *rsp into the next slot; -ENOSPC if no
- *                                     request is awaiting a response
- *   name##_back_push(b)               publish; returns 1 if the front must be notified
- *   name##_back_final_check(b)        requests waiting (> 0), 0: may sleep, or -EIO
+ *   name##_sring_init(s)                   empty ring: indices 0, events 1, pads 0
+ *   name##_front_init(f, s, bytes)         attach a front to a shared area of `bytes`
+ *   name##_back_init(b, s, bytes)          attach a back
+ * Front (produces requests, consumes responses):
+ *   name##_front_put_requests(f, reqs, n)  copy up to n requests into free slots
+ *                                          (not yet visible); how many
+ *   name##_front_put_request(f, req)       one: 0, or -ENOSPC when the ring is full
+ *   name##_front_push(f)                   publish them; 1 if the back must be notified
+ *   name##_front_take_responses(f, out, max)  copy up to max responses out, each
+ *                                          exactly once; how many (0: none), or -EIO
+ *   name##_front_take_response(f, out)     one: 1, 0 (none) or -EIO
+ *   name##_front_final_check(f)            responses waiting (> 0); 0: none, rsp_event
+ *                                          armed, safe to sleep until notified; or -EIO
+ *   name##_front_unconsumed(f, prod)       check a rsp_prod value: how many it offers, or -EIO
+ * Back (consumes requests, produces responses): the mirror image,
+ *   name##_back_take_requests(b, out, max), name##_back_take_request(b, out),
+ *   name##_back_put_responses(b, rsps, n) (at most one per consumed request),
+ *   name##_back_put_response(b, rsp), name##_back_push(b), name##_back_final_check(b),
+ *   name##_back_unconsumed(b, prod).
+ * The consumer reads the peer's producer index only when it has used up the
+ * entries it last saw (req_prod_seen / rsp_prod_seen), so a batch costs one
+ * read of the shared index line.
  */
-#define SKIFF_RING_DEFINE_HELPERS(name, req_t, rsp_t)                                         \
+#define SKIFF_RING_DEFINE_HELPERS(name, req_t, rsp_t)                                            \
+    SKIFF_RING_DEFINE_INIT(name)                                                                 \
+    SKIFF_RING_DEFINE_SIDE(                                                                      \
+        name, front, req_t, rsp_t, req_prod_pvt, rsp_cons, rsp_prod_seen, req_prod, req_event,   \
+        rsp_prod, rsp_event, req, rsp, put_request, put_requests, take_response, take_responses, \
+        f->nr_ents - (f->req_prod_pvt - f->rsp_cons), f->req_prod_pvt - f->rsp_cons)             \
+    SKIFF_RING_DEFINE_SIDE(                                                                      \
+        name, back, rsp_t, req_t, rsp_prod_pvt, req_cons, req_prod_seen, rsp_prod, rsp_event,    \
+        req_prod, req_event, rsp, req, put_response, put_responses, take_request, take_requests, \
+        f->req_cons - f->rsp_prod_pvt, f->nr_ents - (f->req_cons - f->rsp_prod_pvt))
+
+#define SKIFF_RING_DEFINE_INIT(name)                                                          \
     static inline void name##_sring_init(struct name##_sring *s)                              \
     {                                                                                         \
         __builtin_memset(s, 0, SKIFF_RING_HEADER_SIZE);                                       \
@@ -225,107 +260,88 @@ static inline void skiff_ring_copy_out(void *dst, const void *src, size_t size)
     static inline void name##_front_init(struct name##_front_ring *f, struct name##_sring *s, \
                                          size_t bytes)                                        \
     {                                                                                         \
-        f->req_prod_pvt = 0;                                                                  \
-        f->rsp_cons = 0;                                                                      \
-        f->rsp_prod_seen = 0;                                                                 \
+        f->req_prod_pvt = f->rsp_cons = f->rsp_prod_seen = 0;                                 \
         f->nr_ents = SKIFF_RING_ENTRIES(bytes, sizeof(union name##_sring_entry));             \
         f->sring = s;                                                                         \
     }                                                                                         \
     static inline void name##_back_init(struct name##_back_ring *b, struct name##_sring *s,   \
                                         size_t bytes)                                         \
     {                                                                                         \
-        b->rsp_prod_pvt = 0;                                                                  \
-        b->req_cons = 0;                                                                      \
-        b->req_prod_seen = 0;                                                                 \
+        b->rsp_prod_pvt = b->req_cons = b->req_prod_seen = 0;                                 \
         b->nr_ents = SKIFF_RING_ENTRIES(bytes, sizeof(union name##_sring_entry));             \
         b->sring = s;                                                                         \
-    }                                                                                         \
-    static inline int name##_front_put_request(struct name##_front_ring *f, const req_t *req) \
-    {                                                                                         \
-        if (f->req_prod_pvt - f->rsp_cons >= f->nr_ents)                                      \
-            return -SKIFF_ENOSPC;                                                             \
-        f->sring->ring[f->req_prod_pvt & (f->nr_ents - 1)].req = *req;                        \
-        f->req_prod_pvt++;                                                                    \
-        return 0;                                                                             \
-    }                                                                                         \
-    static inline int name##_front_push(struct name##_front_ring *f)                          \
-    {                                                                                         \
-        RING_IDX old = f->sring->req_prod;                                                    \
-        SKIFF_RING_STORE_FULL(&f->sring->req_prod, f->req_prod_pvt);                          \
-        return skiff_ring_need_notify(old, f->req_prod_pvt,                                   \
-                                      SKIFF_RING_LOAD_FULL(&f->sring->req_event));            \
-    }                                                                                         \
-    /* Looks at rsp_prod: what may be consumed now (>= 0) or -EIO. */                         \
-    static inline int name##_front_unconsumed(struct name##_front_ring *f, RING_IDX prod)     \
-    {                                                                                         \
-        int n = skiff_ring_unconsumed(prod, f->rsp_cons, f->req_prod_pvt - f->rsp_cons);      \
-        if (n > 0)                                                                            \
-            f->rsp_prod_seen = prod;                                                          \
-        return n;                                                                             \
-    }                                                                                         \
-    static inline int name##_front_take_response(struct name##_front_ring *f, rsp_t *out)     \
-    {                                                                                         \
-        if (f->rsp_cons == f->rsp_prod_seen) {                                                \
-            int n = name##_front_unconsumed(f, SKIFF_RING_LOAD_ACQUIRE(&f->sring->rsp_prod)); \
-            if (n <= 0)                                                                       \
-                return n;                                                                     \
-        }                                                                                     \
-        skiff_ring_copy_out(out, &f->sring->ring[f->rsp_cons & (f->nr_ents - 1)].rsp,         \
-                            sizeof(*out));                                                    \
-        f->rsp_cons++;                                                                        \
-        return 1;                                                                             \
-    }                                                                                         \
-    static inline int name##_front_final_check(struct name##_front_ring *f)                   \
-    {                                                                                         \
-        int n = name##_front_unconsumed(f, SKIFF_RING_LOAD_ACQUIRE(&f->sring->rsp_prod));     \
-        if (n != 0)                                                                           \
-            return n;                                                                         \
-        SKIFF_RING_STORE_FULL(&f->sring->rsp_event, f->rsp_cons + 1);                         \
-        return name##_front_unconsumed(f, SKIFF_RING_LOAD_FULL(&f->sring->rsp_prod));         \
-    }                                                                                         \
-    /* Looks at req_prod: what may be consumed now (>= 0) or -EIO. */                         \
-    static inline int name##_back_unconsumed(struct name##_back_ring *b, RING_IDX prod)       \
-    {                                                                                         \
-        int n = skiff_ring_unconsumed(prod, b->req_cons,                                      \
-                                      b->nr_ents - (b->req_cons - b->rsp_prod_pvt));          \
-        if (n > 0)                                                                            \
-            b->req_prod_seen = prod;                                                          \
-        return n;                                                                             \
-    }                                                                                         \
-    static inline int name##_back_take_request(struct name##_back_ring *b, req_t *out)        \
-    {                                                                                         \
-        if (b->req_cons == b->req_prod_seen) {                                                \
-            int n = name##_back_unconsumed(b, SKIFF_RING_LOAD_ACQUIRE(&b->sring->req_prod));  \
-            if (n <= 0)                                                                       \
-                return n;                                                                     \
-        }                                                                                     \
-        skiff_ring_copy_out(out, &b->sring->ring[b->req_cons & (b->nr_ents - 1)].req,         \
-                            sizeof(*out));                                                    \
-        b->req_cons++;                                                                        \
-        return 1;                                                                             \
-    }                                                                                         \
-    static inline int name##_back_put_response(struct name##_back_ring *b, const rsp_t *rsp)  \
-    {                                                                                         \
-        if (b->rsp_prod_pvt == b->req_cons)                                                   \
-            return -SKIFF_ENOSPC;                                                             \
-        b->sring->ring[b->rsp_prod_pvt & (b->nr_ents - 1)].rsp = *rsp;                        \
-        b->rsp_prod_pvt++;                                                                    \
-        return 0;                                                                             \
-    }                                                                                         \
-    static inline int name##_back_push(struct name##_back_ring *b)                            \
-    {                                                                                         \
-        RING_IDX old = b->sring->rsp_prod;                                                    \
-        SKIFF_RING_STORE_FULL(&b->sring->rsp_prod, b->rsp_prod_pvt);                          \
-        return skiff_ring_need_notify(old, b->rsp_prod_pvt,                                   \
-                                      SKIFF_RING_LOAD_FULL(&b->sring->rsp_event));            \
-    }                                                                                         \
-    static inline int name##_back_final_check(struct name##_back_ring *b)                     \
-    {                                                                                         \
-        int n = name##_back_unconsumed(b, SKIFF_RING_LOAD_ACQUIRE(&b->sring->req_prod));      \
-        if (n != 0)                                                                           \
-            return n;                                                                         \
-        SKIFF_RING_STORE_FULL(&b->sring->req_event, b->req_cons + 1);                         \
-        return name##_back_unconsumed(b, SKIFF_RING_LOAD_FULL(&b->sring->req_prod));          \
+    }
+
+/*
+ * One side's helpers. The side produces out_t entries at out_pvt into
+ * out_prod (checking out_event), and consumes in_t entries from in_cons up
+ * to in_prod (arming in_event). `space` is how many entries it may produce
+ * now; `room` is how many the peer can possibly have produced beyond in_cons
+ * (both from private indices only). f is the side's ring in either case.
+ */
+#define SKIFF_RING_DEFINE_SIDE(name, side, out_t, in_t, out_pvt, in_cons, in_seen, out_prod,     \
+                               out_event, in_prod, in_event, out_f, in_f, put_one, put_many,     \
+                               take_one, take_many, space, room)                                 \
+    static inline unsigned int name##_##side##_##put_many(struct name##_##side##_ring *f,        \
+                                                          const out_t *e, unsigned int n)        \
+    {                                                                                            \
+        unsigned int free_ = (space), i;                                                         \
+        if (n > free_)                                                                           \
+            n = free_;                                                                           \
+        for (i = 0; i < n; i++)                                                                  \
+            f->sring->ring[(f->out_pvt + i) & (f->nr_ents - 1)].out_f = e[i];                    \
+        f->out_pvt += n;                                                                         \
+        return n;                                                                                \
+    }                                                                                            \
+    static inline int name##_##side##_##put_one(struct name##_##side##_ring *f, const out_t *e)  \
+    {                                                                                            \
+        return name##_##side##_##put_many(f, e, 1) == 1 ? 0 : -SKIFF_ENOSPC;                     \
+    }                                                                                            \
+    static inline int name##_##side##_push(struct name##_##side##_ring *f)                       \
+    {                                                                                            \
+        RING_IDX old = f->sring->out_prod;                                                       \
+        SKIFF_RING_STORE_RELEASE(&f->sring->out_prod, f->out_pvt);                               \
+        SKIFF_RING_MB();                                                                         \
+        return skiff_ring_need_notify(old, f->out_pvt,                                           \
+                                      SKIFF_RING_LOAD_ACQUIRE(&f->sring->out_event));            \
+    }                                                                                            \
+    static inline int name##_##side##_unconsumed(struct name##_##side##_ring *f, RING_IDX prod)  \
+    {                                                                                            \
+        int n = skiff_ring_unconsumed(prod, f->in_cons, (room));                                 \
+        if (n > 0)                                                                               \
+            f->in_seen = prod;                                                                   \
+        return n;                                                                                \
+    }                                                                                            \
+    static inline int name##_##side##_##take_many(struct name##_##side##_ring *f, in_t *out,     \
+                                                  unsigned int max)                              \
+    {                                                                                            \
+        RING_IDX n = f->in_seen - f->in_cons, i;                                                 \
+        if (n == 0) {                                                                            \
+            int rc = name##_##side##_unconsumed(f, SKIFF_RING_LOAD_ACQUIRE(&f->sring->in_prod)); \
+            if (rc <= 0)                                                                         \
+                return rc;                                                                       \
+            n = (RING_IDX)rc;                                                                    \
+        }                                                                                        \
+        if (n > max)                                                                             \
+            n = max;                                                                             \
+        for (i = 0; i < n; i++)                                                                  \
+            SKIFF_RING_COPY_ENTRY(&out[i],                                                       \
+                                  &f->sring->ring[(f->in_cons + i) & (f->nr_ents - 1)].in_f);    \
+        f->in_cons += n;                                                                         \
+        return (int)n;                                                                           \
+    }                                                                                            \
+    static inline int name##_##side##_##take_one(struct name##_##side##_ring *f, in_t *out)      \
+    {                                                                                            \
+        return name##_##side##_##take_many(f, out, 1);                                           \
+    }                                                                                            \
+    static inline int name##_##side##_final_check(struct name##_##side##_ring *f)                \
+    {                                                                                            \
+        int n = name##_##side##_unconsumed(f, SKIFF_RING_LOAD_ACQUIRE(&f->sring->in_prod));      \
+        if (n != 0)                                                                              \
+            return n;                                                                            \
+        SKIFF_RING_STORE_RELEASE(&f->sring->in_event, f->in_cons + 1);                           \
+        SKIFF_RING_MB();                                                                         \
+        return name##_##side##_unconsumed(f, SKIFF_RING_LOAD_ACQUIRE(&f->sring->in_prod));       \
     }
 
 /*
@@ -384,10 +400,8 @@ static inline void skiff_ring_copy_out(void *dst, const void *src, size_t size)
 #define RING_GET_RESPONSE(r, idx) (&((r)->sring->ring[(idx) & (RING_SIZE(r) - 1)].rsp))
 
 /* Copy the entry at idx into *dst exactly once. */
-#define RING_COPY_REQUEST(r, idx, dst) \
-    skiff_ring_copy_out((dst), RING_GET_REQUEST(r, idx), sizeof(*(dst)))
-#define RING_COPY_RESPONSE(r, idx, dst) \
-    skiff_ring_copy_out((dst), RING_GET_RESPONSE(r, idx), sizeof(*(dst)))
+#define RING_COPY_REQUEST(r, idx, dst)  SKIFF_RING_COPY_ENTRY((dst), RING_GET_REQUEST(r, idx))
+#define RING_COPY_RESPONSE(r, idx, dst) SKIFF_RING_COPY_ENTRY((dst), RING_GET_RESPONSE(r, idx))
 
 /* Back: would consuming index cons overrun the responses not yet produced? */
 #define RING_REQUEST_CONS_OVERFLOW(r, cons) (((cons) - (r)->rsp_prod_pvt) >= RING_SIZE(r))
@@ -400,39 +414,43 @@ static inline void skiff_ring_copy_out(void *dst, const void *src, size_t size)
 #define RING_PUSH_RESPONSES(r) SKIFF_RING_STORE_RELEASE(&(r)->sring->rsp_prod, (r)->rsp_prod_pvt)
 
 /* Publish and set notify (an lvalue) to whether the peer must be notified. */
-#define RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify)                                   \
-    do {                                                                                 \
-        RING_IDX skiff_old_ = (r)->sring->req_prod;                                      \
-        SKIFF_RING_STORE_FULL(&(r)->sring->req_prod, (r)->req_prod_pvt);                 \
-        (notify) = skiff_ring_need_notify(skiff_old_, (r)->req_prod_pvt,                 \
-                                          SKIFF_RING_LOAD_FULL(&(r)->sring->req_event)); \
+#define RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify)                                      \
+    do {                                                                                    \
+        RING_IDX skiff_old_ = (r)->sring->req_prod;                                         \
+        SKIFF_RING_STORE_RELEASE(&(r)->sring->req_prod, (r)->req_prod_pvt);                 \
+        SKIFF_RING_MB();                                                                    \
+        (notify) = skiff_ring_need_notify(skiff_old_, (r)->req_prod_pvt,                    \
+                                          SKIFF_RING_LOAD_ACQUIRE(&(r)->sring->req_event)); \
     } while (0)
-#define RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify)                                  \
-    do {                                                                                 \
-        RING_IDX skiff_old_ = (r)->sring->rsp_prod;                                      \
-        SKIFF_RING_STORE_FULL(&(r)->sring->rsp_prod, (r)->rsp_prod_pvt);                 \
-        (notify) = skiff_ring_need_notify(skiff_old_, (r)->rsp_prod_pvt,                 \
-                                          SKIFF_RING_LOAD_FULL(&(r)->sring->rsp_event)); \
+#define RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify)                                     \
+    do {                                                                                    \
+        RING_IDX skiff_old_ = (r)->sring->rsp_prod;                                         \
+        SKIFF_RING_STORE_RELEASE(&(r)->sring->rsp_prod, (r)->rsp_prod_pvt);                 \
+        SKIFF_RING_MB();                                                                    \
+        (notify) = skiff_ring_need_notify(skiff_old_, (r)->rsp_prod_pvt,                    \
+                                          SKIFF_RING_LOAD_ACQUIRE(&(r)->sring->rsp_event)); \
     } while (0)
 
 /* Set work (an lvalue) to the unconsumed count, arming the event if it is 0. */
-#define RING_FINAL_CHECK_FOR_REQUESTS(r, work)                            \
-    do {                                                                  \
-        (work) = RING_HAS_UNCONSUMED_REQUESTS(r);                         \
-        if (work)                                                         \
-            break;                                                        \
-        SKIFF_RING_STORE_FULL(&(r)->sring->req_event, (r)->req_cons + 1); \
-        (void)SKIFF_RING_LOAD_FULL(&(r)->sring->req_prod);                \
-        (work) = RING_HAS_UNCONSUMED_REQUESTS(r);                         \
+#define RING_FINAL_CHECK_FOR_REQUESTS(r, work)                               \
+    do {                                                                     \
+        (work) = RING_HAS_UNCONSUMED_REQUESTS(r);                            \
+        if (work)                                                            \
+            break;                                                           \
+        SKIFF_RING_STORE_RELEASE(&(r)->sring->req_event, (r)->req_cons + 1); \
+        SKIFF_RING_MB();                                                     \
+        (void)SKIFF_RING_LOAD_ACQUIRE(&(r)->sring->req_prod);                \
+        (work) = RING_HAS_UNCONSUMED_REQUESTS(r);                            \
     } while (0)
-#define RING_FINAL_CHECK_FOR_RESPONSES(r, work)                           \
-    do {                                                                  \
-        (work) = RING_HAS_UNCONSUMED_RESPONSES(r);                        \
-        if (work)                                                         \
-            break;                                                        \
-        SKIFF_RING_STORE_FULL(&(r)->sring->rsp_event, (r)->rsp_cons + 1); \
-        (void)SKIFF_RING_LOAD_FULL(&(r)->sring->rsp_prod);                \
-        (work) = RING_HAS_UNCONSUMED_RESPONSES(r);                        \
+#define RING_FINAL_CHECK_FOR_RESPONSES(r, work)                              \
+    do {                                                                     \
+        (work) = RING_HAS_UNCONSUMED_RESPONSES(r);                           \
+        if (work)                                                            \
+            break;                                                           \
+        SKIFF_RING_STORE_RELEASE(&(r)->sring->rsp_event, (r)->rsp_cons + 1); \
+        SKIFF_RING_MB();                                                     \
+        (void)SKIFF_RING_LOAD_ACQUIRE(&(r)->sring->rsp_prod);                \
+        (work) = RING_HAS_UNCONSUMED_RESPONSES(r);                           \
     } while (0)
 
 #endif /* SKIFF_PUBLIC_IO_RING_H */
