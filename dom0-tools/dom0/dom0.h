@@ -39,8 +39,36 @@ bool selftest_setup(struct snapshot *s);
 /* Checks (as test failures) that frames, domains and dom0's ports are as in *before. */
 void selftest_expect_snapshot(const struct snapshot *before, const char *when);
 
+/* ---- selftest_util.c: shared by the multi-domain self-tests ---- */
+
+/* Builds a paused guest from the store (on_created: see builder_request). */
+int selftest_build(const char *image, unsigned int mem_mib, const char *cmdline, domid_t *id,
+                   int (*on_created)(domid_t, void *), void *arg);
+/* Offers peer a port of domain dom (EVTCHNOP_alloc_unbound on dom's behalf). */
+int selftest_offer_port(domid_t dom, domid_t peer, evtchn_port_t *port);
+int selftest_send_event(evtchn_port_t port);
+/* The shutdown reason of domain id (~0 if it is gone). */
+uint32_t selftest_reason_of(domid_t id);
+/* Destroys each (a failure counts against the test). */
+void selftest_destroy_all(const domid_t *ids, unsigned int n);
+
+/*
+ * An on_created hook: offers the new domain a port of `peer` and writes its
+ * command line from fmt (a printf format taking the peer's id and the port).
+ * Point the build's cmdline at `cmdline`, filled beforehand with text at
+ * least as long as the final one.
+ */
+struct selftest_binder {
+    domid_t peer;
+    const char *fmt;
+    char cmdline[160];
+};
+int selftest_offer_to_new_domain(domid_t id, void *arg);
+
 /* selftest_sched.c: scheduler and event-channel self-tests across domains. */
 extern const struct dom0_selftest dom0_sched_selftests[];
+/* selftest_rings.c: the PV ring between two domains. */
+extern const struct dom0_selftest dom0_ring_selftests[];
 
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);

@@ -32,75 +32,11 @@
 #define PROBES          50
 #define PROBE_GAP_MS    3
 
-/* ---- helpers ---- */
-
-static int build(const char *image, const char *cmdline, domid_t *id,
-                 int (*on_created)(domid_t, void *), void *arg)
-{
-    struct domain_spec spec = {.image = image,
-                               .mem_mib = GUEST_MIB,
-                               .cmdline = cmdline,
-                               .paused = true,
-                               .on_created = on_created,
-                               .on_created_arg = arg};
-    const char *why;
-
-    return domains_create(&spec, id, &why);
-}
-
-/* Offers the peer a port of domain dom: EVTCHNOP_alloc_unbound on its behalf. */
-static int offer_port(domid_t dom, domid_t peer, evtchn_port_t *port)
-{
-    struct evtchn_alloc_unbound a = {.dom = dom, .remote_dom = peer};
-    int rc = (int)HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
-
-    *port = a.port;
-    return rc;
-}
-
-static int send_event(evtchn_port_t port)
-{
-    struct evtchn_send s = {.port = port};
-
-    return (int)HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
-}
-
-static uint32_t reason_of(domid_t id)
-{
-    struct skiff_domctl_getdomaininfo info;
-
-    return domctl_getinfo_of(id, &info) == 0 ? info.shutdown_reason : ~0u;
-}
-
 static uint64_t cpu_time_of(domid_t id)
 {
     struct skiff_domctl_getdomaininfo info;
 
     return domctl_getinfo_of(id, &info) == 0 ? info.cpu_time_ns : 0;
-}
-
-static void destroy_all(const domid_t *ids, unsigned int n)
-{
-    for (unsigned int i = 0; i < n; i++)
-        TEST_EQ(domctl_destroy(ids[i]), 0);
-}
-
-/* A guest that binds to a port of `peer`, given on its command line. */
-struct binder {
-    domid_t peer;
-    const char *fmt; /* printf format taking (peer, port) */
-    char cmdline[96];
-};
-
-static int offer_to_new_domain(domid_t id, void *arg)
-{
-    struct binder *b = arg;
-    evtchn_port_t port;
-    int rc = offer_port(b->peer, id, &port);
-
-    if (rc == 0)
-        snprintf(b->cmdline, sizeof(b->cmdline), b->fmt, b->peer, port);
-    return rc;
 }
 
 /* ---- ping-pong ---- */
@@ -109,7 +45,7 @@ static int selftest_pingpong(void)
 {
     struct snapshot before;
     char pong_cmd[64];
-    struct binder ping = {.fmt = "mode=ping dom=%u port=%u rounds=" STR(PINGPONG_ROUNDS)};
+    struct selftest_binder ping = {.fmt = "mode=ping dom=%u port=%u rounds=" STR(PINGPONG_ROUNDS)};
     domid_t ids[2];
 
     if (!selftest_setup(&before))
@@ -117,24 +53,24 @@ static int selftest_pingpong(void)
     snprintf(pong_cmd, sizeof(pong_cmd), "mode=pong rounds=%u", PINGPONG_ROUNDS);
     snprintf(ping.cmdline, sizeof(ping.cmdline), "%s",
              ping.fmt); /* as long as the final text, for the builder's checks */
-    if (build(SCHED_IMAGE, pong_cmd, &ids[0], NULL, NULL)) {
+    if (selftest_build(SCHED_IMAGE, GUEST_MIB, pong_cmd, &ids[0], NULL, NULL)) {
         test_error("cannot build the pong guest");
         return test_finish();
     }
     ping.peer = ids[0];
-    if (build(SCHED_IMAGE, ping.cmdline, &ids[1], offer_to_new_domain, &ping)) {
+    if (selftest_build(SCHED_IMAGE, GUEST_MIB, ping.cmdline, &ids[1], selftest_offer_to_new_domain, &ping)) {
         test_error("cannot build the ping guest");
-        destroy_all(ids, 1);
+        selftest_destroy_all(ids, 1);
         return test_finish();
     }
     TEST_EQ(domctl_unpause(ids[0]), 0);
     TEST_EQ(domctl_unpause(ids[1]), 0);
     TEST_EQ(domains_wait_shutdown(ids, 2, WAIT_MS), 0);
-    TEST_EQ(reason_of(ids[0]), SHUTDOWN_poweroff);
-    TEST_EQ(reason_of(ids[1]), SHUTDOWN_poweroff);
+    TEST_EQ(selftest_reason_of(ids[0]), SHUTDOWN_poweroff);
+    TEST_EQ(selftest_reason_of(ids[1]), SHUTDOWN_poweroff);
     printf("pingpong: domains %u and %u exchanged %u events\n", ids[1], ids[0],
            2 * PINGPONG_ROUNDS);
-    destroy_all(ids, 2);
+    selftest_destroy_all(ids, 2);
     selftest_expect_snapshot(&before, "pingpong");
     return test_finish();
 }
@@ -152,10 +88,10 @@ static int selftest_fairness(void)
     if (!selftest_setup(&before))
         return test_finish();
     for (unsigned int i = 0; i < 2; i++) {
-        if (build(HOG_IMAGE, "mode=spin", &ids[i], NULL, NULL) ||
+        if (selftest_build(HOG_IMAGE, GUEST_MIB, "mode=spin", &ids[i], NULL, NULL) ||
             domctl_sched_setparams(ids[i], weights[i], 0)) {
             test_error("cannot build a hog");
-            destroy_all(ids, i);
+            selftest_destroy_all(ids, i);
             return test_finish();
         }
     }
@@ -182,7 +118,7 @@ static int selftest_fairness(void)
     TEST_CHECK(ratio_x1000 >= 1800 && ratio_x1000 <= 2200);
     /* The hogs had the CPU: dom0 slept, so nearly all of the time is theirs. */
     TEST_CHECK(ran[0] + ran[1] >= elapsed * 9 / 10);
-    destroy_all(ids, 2);
+    selftest_destroy_all(ids, 2);
     selftest_expect_snapshot(&before, "fairness");
     return test_finish();
 }
@@ -232,7 +168,7 @@ static void probe(evtchn_port_t port, struct probe_result *r)
         if (t0 - deadline > r->worst_late)
             r->worst_late = t0 - deadline;
         clear_pending(port);
-        TEST_EQ(send_event(port), 0);
+        TEST_EQ(selftest_send_event(port), 0);
         if (!poll_port(port, t0 + NSEC_PER_SEC)) {
             r->lost++;
             continue;
@@ -246,7 +182,7 @@ static void probe(evtchn_port_t port, struct probe_result *r)
 static int wake_latency(bool with_storm)
 {
     struct snapshot before;
-    struct binder storm = {.fmt = "mode=storm dom=%u port=%u"};
+    struct selftest_binder storm = {.fmt = "mode=storm dom=%u port=%u"};
     struct evtchn_bind_interdomain bind = {0};
     struct evtchn_close close = {0};
     struct probe_result r;
@@ -256,22 +192,22 @@ static int wake_latency(bool with_storm)
 
     if (!selftest_setup(&before))
         return test_finish();
-    if (build(SCHED_IMAGE, "mode=echo", &ids[n], NULL, NULL)) {
+    if (selftest_build(SCHED_IMAGE, GUEST_MIB, "mode=echo", &ids[n], NULL, NULL)) {
         test_error("cannot build the echo guest");
         return test_finish();
     }
     n++;
     /* The first port offered to the echo guest is dom0's. */
-    TEST_EQ(offer_port(ids[0], 0, &echo_port), 0);
-    if (build(HOG_IMAGE, "mode=spin", &ids[n], NULL, NULL) == 0)
+    TEST_EQ(selftest_offer_port(ids[0], 0, &echo_port), 0);
+    if (selftest_build(HOG_IMAGE, GUEST_MIB, "mode=spin", &ids[n], NULL, NULL) == 0)
         n++;
     storm.peer = ids[0];
     snprintf(storm.cmdline, sizeof(storm.cmdline), "mode=storm dom=65535 port=4095");
-    if (with_storm && build(SCHED_IMAGE, storm.cmdline, &ids[n], offer_to_new_domain, &storm) == 0)
+    if (with_storm && selftest_build(SCHED_IMAGE, GUEST_MIB, storm.cmdline, &ids[n], selftest_offer_to_new_domain, &storm) == 0)
         n++;
     if (n != (with_storm ? 3u : 2u)) {
         test_error("cannot build the guests");
-        destroy_all(ids, n);
+        selftest_destroy_all(ids, n);
         return test_finish();
     }
     bind.remote_dom = ids[0];
@@ -294,7 +230,7 @@ static int wake_latency(bool with_storm)
         printf("wake-latency (event storm): the storm guest used %lu ms of CPU\n",
                (unsigned long)(info.cpu_time_ns / NSEC_PER_MSEC));
     }
-    destroy_all(ids, n);
+    selftest_destroy_all(ids, n);
     close.port = bind.local_port;
     TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_close, &close), 0);
     selftest_expect_snapshot(&before, "wake-latency");
@@ -323,20 +259,20 @@ static int selftest_timer_sleep(void)
         return test_finish();
     snprintf(cmd, sizeof(cmd), "mode=sleeper count=%u ms=%u limit_us=%u", PROBES, PROBE_GAP_MS,
              TIMESLICE_US);
-    if (build(SCHED_IMAGE, cmd, &ids[0], NULL, NULL)) {
+    if (selftest_build(SCHED_IMAGE, GUEST_MIB, cmd, &ids[0], NULL, NULL)) {
         test_error("cannot build the sleeper");
         return test_finish();
     }
-    if (build(HOG_IMAGE, "mode=spin", &ids[1], NULL, NULL)) {
+    if (selftest_build(HOG_IMAGE, GUEST_MIB, "mode=spin", &ids[1], NULL, NULL)) {
         test_error("cannot build the hog");
-        destroy_all(ids, 1);
+        selftest_destroy_all(ids, 1);
         return test_finish();
     }
     TEST_EQ(domctl_unpause(ids[1]), 0);
     TEST_EQ(domctl_unpause(ids[0]), 0);
     TEST_EQ(domains_wait_shutdown(&ids[0], 1, WAIT_MS), 0);
-    TEST_EQ(reason_of(ids[0]), SHUTDOWN_poweroff);
-    destroy_all(ids, 2);
+    TEST_EQ(selftest_reason_of(ids[0]), SHUTDOWN_poweroff);
+    selftest_destroy_all(ids, 2);
     selftest_expect_snapshot(&before, "timer-sleep");
     return test_finish();
 }

@@ -59,12 +59,19 @@ struct bench_peer {
     void (*back_stream)(struct bench_run *);
     void (*front_pingpong)(struct bench_run *);
     void (*single_thread)(struct bench_run *); /* both ends in one thread (callgrind) */
+    /*
+     * Domain mode (tests/guests/ring_guest.c): use a shared page of another
+     * domain instead of the peer's own. The front initialises the shared
+     * ring in it; the back attaches to what the front initialised.
+     */
+    void (*attach)(void *page, enum bench_side side);
 };
 
 /* Harness services (bench_rings.c). */
 void bench_notify(struct bench_run *run, enum bench_side to);
 void bench_sleep(struct bench_run *run, enum bench_side who);
 
+#ifndef BENCH_GUEST
 static inline uint64_t bench_ticks(void)
 {
     uint32_t lo, hi;
@@ -77,6 +84,11 @@ static inline void bench_pause(void)
 {
     __builtin_ia32_pause();
 }
+#else
+/* In a guest, on one CPU: spinning only burns the peer's time. */
+uint64_t bench_ticks(void);
+void bench_pause(void);
+#endif
 
 #define BENCH_CAT2(a, b) a##b
 #define BENCH_CAT(a, b)  BENCH_CAT2(a, b)

@@ -85,5 +85,5 @@ static inline int p_arm_rsp(int supp)
 #include "loops.h"
 
 const struct bench_peer BENCH_PEER_SYM(dpdk) = {
-    "dpdk", REQ_BYTES, 0, reset, front_stream, back_stream, front_pingpong, single_thread,
+    "dpdk", REQ_BYTES, 0, reset, front_stream, back_stream, front_pingpong, single_thread, NULL,
 };

@@ -22,6 +22,18 @@ static inline void p_reset(void)
     bsk_back_init(&back, &shared.s, sizeof(shared));
 }
 
+static void attach(void *page, enum bench_side side)
+{
+    struct bsk_sring *s = page;
+
+    if (side == SIDE_FRONT) {
+        bsk_sring_init(s);
+        bsk_front_init(&front, s, sizeof(shared));
+    } else {
+        bsk_back_init(&back, s, sizeof(shared));
+    }
+}
+
 static inline int push_req(int supp)
 {
     if (supp)
@@ -87,5 +99,5 @@ static inline int p_arm_rsp(int supp)
 #include "loops.h"
 
 const struct bench_peer BENCH_PEER_SYM(skiff) = {
-    "skiff", REQ_BYTES, 1, reset, front_stream, back_stream, front_pingpong, single_thread,
+    "skiff", REQ_BYTES, 1, reset, front_stream, back_stream, front_pingpong, single_thread, attach,
 };

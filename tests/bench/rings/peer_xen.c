@@ -34,6 +34,18 @@ static inline void p_reset(void)
     BACK_RING_INIT(&back, &shared.s, sizeof(shared));
 }
 
+static void attach(void *page, enum bench_side side)
+{
+    struct bxen_sring *s = page;
+
+    if (side == SIDE_FRONT) {
+        SHARED_RING_INIT(s);
+        FRONT_RING_INIT(&front, s, sizeof(shared));
+    } else {
+        BACK_RING_INIT(&back, s, sizeof(shared));
+    }
+}
+
 static inline unsigned int p_send_req(const struct bench_req *reqs, unsigned int n, int supp,
                                       int *notify)
 {
@@ -119,5 +131,5 @@ static inline int p_arm_rsp(int supp)
 #include "loops.h"
 
 const struct bench_peer BENCH_PEER_SYM(xen) = {
-    "xen", REQ_BYTES, 1, reset, front_stream, back_stream, front_pingpong, single_thread,
+    "xen", REQ_BYTES, 1, reset, front_stream, back_stream, front_pingpong, single_thread, attach,
 };
