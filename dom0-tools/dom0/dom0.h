@@ -42,6 +42,9 @@ void selftest_expect_snapshot(const struct snapshot *before, const char *when);
 /* selftest_sched.c: scheduler and event-channel self-tests across domains. */
 extern const struct dom0_selftest dom0_sched_selftests[];
 
+/* selftest_grant.c: grant tables between two guests (grant.elf). */
+extern const struct dom0_selftest dom0_grant_selftests[];
+
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);
 /* Lists the self-tests. */
