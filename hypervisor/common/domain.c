@@ -3,7 +3,7 @@
  * domains, and the table that finds them by id.
  *
  * Teardown frees exactly what creation took (RAM frames, physmap, vCPUs,
- * event channels, grant window, page tables), so the free-frame count
+ * event channels, grant table, grant window, page tables), so the free-frame count
  * returns to where it was. A destroyed domain whose pages another domain
  * still maps is unlisted at once but freed when its last reference goes.
  */
@@ -134,11 +134,15 @@ struct domain *domain_create(const struct domain_config *cfg)
         goto err;
     if (window_init(d, cfg->window_pages))
         goto err_evtchn;
-    if (arch_domain_init(d))
+    if (gnttab_init(d, cfg->max_grant_frames))
         goto err_window;
+    if (arch_domain_init(d))
+        goto err_gnttab;
     domains[d->domid] = d;
     return d;
 
+err_gnttab:
+    gnttab_destroy(d);
 err_window:
     window_destroy(d);
 err_evtchn:
@@ -279,6 +283,7 @@ void domain_unpause(struct domain *d)
 /* Frees what is left of a destroyed domain once nothing references it. */
 static void domain_free(struct domain *d)
 {
+    gnttab_destroy(d);
     arch_domain_destroy(d);
     if (d->physmap.p2m) {
         free_ram(d);
@@ -312,6 +317,7 @@ void domain_destroy(struct domain *d)
         sched_vcpu_destroy(d->vcpu[i]);
     }
     evtchn_destroy(d);
+    gnttab_release_mappings(d); /* before the window: grant maps go through the maptrack */
     window_destroy(d);
     if (d == dom0)
         dom0 = NULL;

@@ -10,6 +10,7 @@
 #include <skiff/domain.h>
 #include <skiff/errno.h>
 #include <skiff/frame.h>
+#include <skiff/grant_table.h>
 #include <skiff/guest_access.h>
 #include <skiff/hypercall.h>
 #include <skiff/window.h>
@@ -48,7 +49,8 @@ static long createdomain(struct skiff_domctl *op)
 
     if (!valid_name(c->name, sizeof(c->name)) || c->flags || c->cap > 100 ||
         c->weight > SCHED_MAX_WEIGHT || c->max_pages < MIN_DOMU_PAGES ||
-        c->max_pages >= WINDOW_BASE_GFN || c->max_ports == 1 || c->max_ports > EVTCHN_MAX_PORTS)
+        c->max_pages >= WINDOW_BASE_GFN || c->max_ports == 1 || c->max_ports > EVTCHN_MAX_PORTS ||
+        c->max_grant_frames > GNTTAB_MAX_FRAMES || c->pad)
         return -EINVAL;
     if (c->max_pages > frame_free_count())
         return -ENOMEM;
@@ -67,6 +69,7 @@ static long createdomain(struct skiff_domctl *op)
     cfg.cap = c->cap;
     cfg.max_ports = c->max_ports;
     cfg.window_pages = WINDOW_DOMU_PAGES;
+    cfg.max_grant_frames = c->max_grant_frames;
     for (struct domain *o = domain_next(0); o; o = domain_next(o->domid + 1))
         if (strcmp(o->name, c->name) == 0)
             return -EEXIST;
@@ -117,6 +120,10 @@ static long getdomaininfo(struct skiff_domctl *op)
     i->nr_ports = evtchn_ports_in_use(d);
     i->max_ports = d->evtchn.max_ports;
     strlcpy(i->name, d->name, sizeof(i->name));
+    i->nr_grant_frames = gnttab_nr_frames(d);
+    i->max_grant_frames = gnttab_max_frames(d);
+    i->nr_grant_maps = gnttab_maps_held(d);
+    i->nr_grants_active = gnttab_grants_active(d);
     return 0;
 }
 

@@ -2,11 +2,14 @@
  * hc_memory.c - HYPERVISOR_memory_op: mapping pages of another domain into
  * the caller's grant window (XENMEM_add_to_physmap_batch with
  * XENMAPSPACE_gmfn_foreign, for the domain builder) and unmapping them
- * (XENMEM_remove_from_physmap). public/memory.h documents the ABI.
+ * (XENMEM_remove_from_physmap), and placing the caller's grant-table frames
+ * in its window (XENMEM_add_to_physmap, XENMAPSPACE_grant_table).
+ * public/memory.h documents the ABI.
  */
 #include <public/memory.h>
 #include <skiff/domain.h>
 #include <skiff/errno.h>
+#include <skiff/grant_table.h>
 #include <skiff/guest_access.h>
 #include <skiff/hypercall.h>
 #include <skiff/window.h>
@@ -71,6 +74,21 @@ static long add_to_physmap_batch(struct vcpu *v, gva_t arg)
     return foreign_map_batch(v, arg, &b);
 }
 
+static long add_to_physmap(struct vcpu *v, gva_t arg)
+{
+    struct xen_add_to_physmap a;
+
+    if (copy_from_guest(v->domain, &a, arg, sizeof(a)))
+        return -EFAULT;
+    if (a.space != XENMAPSPACE_grant_table)
+        return -EOPNOTSUPP;
+    if (a.domid != DOMID_SELF && a.domid != v->domain->domid)
+        return -EINVAL;
+    if (a.idx & XENMAPIDX_grant_table_status)
+        return -EINVAL;
+    return gnttab_map_table_frame(v->domain, a.idx, a.gpfn);
+}
+
 static long remove_from_physmap(struct vcpu *v, gva_t arg)
 {
     struct xen_remove_from_physmap r;
@@ -79,12 +97,16 @@ static long remove_from_physmap(struct vcpu *v, gva_t arg)
         return -EFAULT;
     if (r.domid != DOMID_SELF && r.domid != v->domain->domid)
         return -EINVAL;
+    if (window_kind_of(v->domain, r.gpfn) == WINDOW_GRANT)
+        return -EINVAL; /* grant maps go only through GNTTABOP_unmap_grant_ref */
     return window_unmap(v->domain, r.gpfn);
 }
 
 long do_memory_op(struct vcpu *v, const struct hypercall_args *args)
 {
     switch ((unsigned int)args->arg[0]) {
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(v, gva(args->arg[1]));
     case XENMEM_add_to_physmap_batch:
         return add_to_physmap_batch(v, gva(args->arg[1]));
     case XENMEM_remove_from_physmap:

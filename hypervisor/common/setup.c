@@ -10,6 +10,7 @@
 #include <skiff/domain.h>
 #include <skiff/exit.h>
 #include <skiff/frame.h>
+#include <skiff/grant_table.h>
 #include <skiff/setup.h>
 
 static uint64_t free_frames_before_dom0;
@@ -65,6 +66,10 @@ static noreturn void dom0_stopped(struct domain *d)
     uint64_t after = frame_free_count();
     if (domain_count() != 0) {
         pr_err("leak check: %u domains still exist after dom0: LEAK", domain_count());
+        code = EXIT_LEAK;
+    } else if (gnttab_total_maps() || gnttab_total_active()) {
+        pr_err("leak check: %llu grant maps, %llu grants in use after dom0: LEAK",
+               (unsigned long long)gnttab_total_maps(), (unsigned long long)gnttab_total_active());
         code = EXIT_LEAK;
     } else if (after != free_frames_before_dom0) {
         pr_err("leak check: %llu frames free before dom0, %llu after: LEAK",

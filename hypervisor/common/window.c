@@ -44,25 +44,55 @@ uint64_t window_entry(const struct domain *d, uint64_t gfn)
     return (s && s->mfn) ? (s->mfn << PAGE_SHIFT) | s->perms : 0;
 }
 
-int window_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
-                       uint64_t perms)
+enum window_kind window_kind_of(const struct domain *d, uint64_t gfn)
+{
+    const struct window_slot *s = slot_of(d, gfn);
+
+    return s ? (enum window_kind)s->kind : WINDOW_FREE;
+}
+
+/* Fills free slot s with f; owner (if any) gets a reference. */
+static int map_slot(struct domain *d, uint64_t gfn, mfn_t f, struct domain *owner, uint64_t perms,
+                    enum window_kind kind)
 {
     struct window_slot *s = slot_of(d, gfn);
-    mfn_t f = domain_gfn_to_mfn(owner, owner_gfn);
     int rc;
 
-    if (!s || s->mfn || !mfn_valid(f) || owner_gfn == 0 || (perms & ~P2M_PERMS) ||
-        !(perms & P2M_R) || (perms & P2M_X))
+    if (!s || s->mfn || !mfn_valid(f) || (perms & ~P2M_PERMS) || !(perms & P2M_R) ||
+        (perms & P2M_X))
         return -EINVAL;
     rc = arch_map_page(d, gfn, f, perms);
     if (rc)
         return rc;
     s->mfn = f.mfn;
-    s->owner = owner->domid;
+    s->owner = owner ? owner->domid : d->domid;
     s->perms = (uint8_t)perms;
+    s->kind = (uint8_t)kind;
     d->window.used++;
-    domain_get(owner);
+    if (owner)
+        domain_get(owner);
     return 0;
+}
+
+int window_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
+                       uint64_t perms)
+{
+    if (owner_gfn == 0)
+        return -EINVAL;
+    return map_slot(d, gfn, domain_gfn_to_mfn(owner, owner_gfn), owner, perms, WINDOW_FOREIGN);
+}
+
+int window_map_grant(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
+                     uint64_t perms)
+{
+    if (owner_gfn == 0)
+        return -EINVAL;
+    return map_slot(d, gfn, domain_gfn_to_mfn(owner, owner_gfn), owner, perms, WINDOW_GRANT);
+}
+
+int window_map_hv(struct domain *d, uint64_t gfn, mfn_t f)
+{
+    return map_slot(d, gfn, f, NULL, P2M_R | P2M_W, WINDOW_HV);
 }
 
 int window_unmap(struct domain *d, uint64_t gfn)
@@ -73,7 +103,7 @@ int window_unmap(struct domain *d, uint64_t gfn)
     if (!s || !s->mfn)
         return -EINVAL;
     arch_unmap_page(d, gfn);
-    owner = domain_by_id_any(s->owner);
+    owner = s->kind == WINDOW_HV ? NULL : domain_by_id_any(s->owner);
     memset(s, 0, sizeof(*s));
     d->window.used--;
     if (owner)

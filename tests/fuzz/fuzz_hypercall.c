@@ -14,6 +14,7 @@
 #include <public/skiff.h>
 #include <skiff/domain.h>
 #include <skiff/frame.h>
+#include <skiff/grant_table.h>
 #include <skiff/heap.h>
 #include <skiff/hypercall.h>
 
@@ -117,12 +118,35 @@ static struct domain *make_domain(domid_t domid, const char *name, bool privileg
     return d;
 }
 
+static void grant_to(struct domain *g, grant_ref_t ref, domid_t to, uint32_t gfn, uint16_t flags)
+{
+    struct grant_entry_v1 *e = gnttab_shared_entry(g, ref);
+
+    e->frame = gfn;
+    e->domid = to;
+    e->flags = flags;
+}
+
+/* The grants of fuzz_hypercall.h, so that grant_table_op reaches its deep paths. */
+static void world_grants(struct hc_world *w)
+{
+    for (int i = 0; i < 2; i++) {
+        struct domain *d = w->d[i], *peer = w->d[1 - i];
+        FUZZ_CHECK(gnttab_map_table_frame(d, 0, WINDOW_BASE_GFN) == 0);
+        FUZZ_CHECK(window_unmap(d, WINDOW_BASE_GFN) == 0); /* the frame stays in the table */
+        grant_to(d, FUZZ_HC_GRANT_RW_REF, peer->domid, FUZZ_HC_GRANT_RW_PAGE, GTF_permit_access);
+        grant_to(d, FUZZ_HC_GRANT_RO_REF, peer->domid, FUZZ_HC_GRANT_RO_PAGE,
+                 GTF_permit_access | GTF_readonly);
+    }
+}
+
 static void world_create(struct hc_world *w, uint8_t fill)
 {
     w->d[0] = make_domain(PRIV_DOMID, "fuzz-priv", true, true);
     w->d[1] = make_domain(DOMU_DOMID, "fuzz-domu", false, false);
     hc_ram_fill(w->d[0], fill);
     hc_ram_fill(w->d[1], fill);
+    world_grants(w);
 }
 
 /* Every domain goes, also those a fuzzed domctl created. */
@@ -132,6 +156,7 @@ static void world_destroy(struct hc_world *w)
     for (struct domain *d = domain_next(0); d; d = domain_next(0))
         domain_destroy(d);
     FUZZ_CHECK(domain_count() == 0);
+    FUZZ_CHECK(gnttab_total_maps() == 0 && gnttab_total_active() == 0);
 }
 
 /* SKIFF_FUZZ_TRACE=1: print every call (to read what a crash input does). */

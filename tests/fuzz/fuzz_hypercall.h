@@ -52,6 +52,19 @@ enum fuzz_value_kind {
 #define FUZZ_HC_XONLY_PAGE 14 /* executable only */
 /* Page 0 is never mapped; every other page is readable and writable. */
 
+/*
+ * Grants set up before the calls: each domain's table has one frame (mapped
+ * into its window and removed again, so the window starts empty as the
+ * address model expects), and each grants the other domain
+ * FUZZ_HC_GRANT_RW_PAGE writable (ref FUZZ_HC_GRANT_RW_REF) and
+ * FUZZ_HC_GRANT_RO_PAGE read-only (ref FUZZ_HC_GRANT_RO_REF). Grant calls may
+ * change the other domain's RW page, nothing else of it.
+ */
+#define FUZZ_HC_GRANT_RW_REF  1
+#define FUZZ_HC_GRANT_RO_REF  2
+#define FUZZ_HC_GRANT_RW_PAGE 2
+#define FUZZ_HC_GRANT_RO_PAGE 3
+
 #define FUZZ_HC_PAGE_SIZE 4096ull
 #define FUZZ_HC_RAM_BYTES (FUZZ_HC_RAM_PAGES * FUZZ_HC_PAGE_SIZE)
 

@@ -18,6 +18,7 @@
 #include <public/callback.h>
 #include <public/domctl.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/skiff.h>

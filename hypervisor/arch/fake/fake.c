@@ -41,6 +41,8 @@ void fake_machine_init(size_t bytes)
     pool_bitmap = calloc(1, frame_pool_bitmap_bytes(frames));
     frame_pool_init(&hv_frames, 0, frames, pool_bitmap);
     frame_pool_add(&hv_frames, mfn(1), frames - 1);
+    fake_pages_mapped = fake_tlb_flushes = 0;
+    fake_map_page_error = 0;
     fake_console_clear();
     input_head = input_len = 0;
 }
@@ -177,12 +179,19 @@ void arch_vcpu_destroy(struct vcpu *v)
     (void)v;
 }
 
+uint64_t fake_pages_mapped;
+uint64_t fake_tlb_flushes;
+int fake_map_page_error;
+
 int arch_map_page(struct domain *d, uint64_t gfn, mfn_t f, uint64_t perms)
 {
     (void)d;
     (void)gfn;
     (void)f;
     (void)perms;
+    if (fake_map_page_error)
+        return fake_map_page_error;
+    fake_pages_mapped++;
     return 0;
 }
 
@@ -190,6 +199,8 @@ void arch_unmap_page(struct domain *d, uint64_t gfn)
 {
     (void)d;
     (void)gfn;
+    fake_pages_mapped--;
+    fake_tlb_flushes++; /* the "TLB" is flushed before this returns */
 }
 
 uint64_t fake_cycles;

@@ -25,7 +25,8 @@
  *
  * XENMEM_remove_from_physmap: unmap gpfn from the caller's grant window (the
  * TLB is flushed before the call returns). domid must be DOMID_SELF;
- * -EINVAL if gpfn is not a mapped window page.
+ * -EINVAL if gpfn is not a mapped window page, or holds a grant mapping
+ * (those go only through GNTTABOP_unmap_grant_ref).
  *
  * Mapped pages keep their owner alive: a domain destroyed while another
  * maps its pages lingers (it is no longer listed) until the last mapping
@@ -53,6 +54,7 @@
 typedef uint64_t xen_pfn_t;
 typedef unsigned long xen_ulong_t;
 
+#define XENMEM_add_to_physmap       7
 #define XENMEM_remove_from_physmap  15
 #define XENMEM_add_to_physmap_batch 23
 
@@ -74,6 +76,25 @@ struct xen_add_to_physmap_batch {
     SKIFF_GUEST_HANDLE(xen_pfn_t) gpfns;  /* 16 IN: where they appear */
     SKIFF_GUEST_HANDLE(int) errs;         /* 24 OUT: per-entry result */
 };
+
+/*
+ * XENMEM_add_to_physmap, space XENMAPSPACE_grant_table: make frame idx of the
+ * caller's grant table (public/grant_table.h) appear at gpfn, an unused page
+ * of the caller's grant window, readable and writable. The table grows to
+ * idx + 1 frames if it is smaller. domid must be DOMID_SELF; size is
+ * ignored. -EINVAL: idx >= the table's maximum, XENMAPIDX_grant_table_status
+ * set (v1 tables have no status frames), gpfn outside the window or in
+ * use; -ENOMEM. Other spaces: -EOPNOTSUPP. XENMEM_remove_from_physmap
+ * removes such a page again (the frame stays part of the table).
+ */
+#define XENMAPIDX_grant_table_status 0x80000000u
+struct xen_add_to_physmap {
+    domid_t domid;      /*  0 IN: DOMID_SELF */
+    uint16_t size;      /*  2 IN: unused here */
+    unsigned int space; /*  4 IN: XENMAPSPACE_grant_table */
+    xen_ulong_t idx;    /*  8 IN: frame of the table */
+    xen_pfn_t gpfn;     /* 16 IN: where it appears */
+};                      /* 24 bytes */
 
 struct xen_remove_from_physmap {
     domid_t domid;   /* 0 IN: DOMID_SELF */

@@ -51,6 +51,7 @@
 #define __HYPERVISOR_set_timer_op     15
 #define __HYPERVISOR_xen_version      17
 #define __HYPERVISOR_console_io       18
+#define __HYPERVISOR_grant_table_op   20 /* public/grant_table.h */
 #define __HYPERVISOR_iret             23
 #define __HYPERVISOR_set_segment_base 25
 #define __HYPERVISOR_sched_op         29

@@ -19,6 +19,7 @@
 #include <arch/vcpu.h>
 #include <public/skiff.h>
 #include <skiff/evtchn.h>
+#include <skiff/grant_table.h>
 #include <skiff/sched.h>
 #include <skiff/timer.h>
 #include <skiff/types.h>
@@ -82,6 +83,7 @@ struct domain {
     uint32_t weight, cap; /* scheduling parameters */
     struct evtchn_table evtchn;
     struct grant_window window;
+    struct grant_table *grant; /* its grant table and maptrack (grant_table.c) */
 
     struct vcpu *vcpu[DOMAIN_MAX_VCPUS];
     struct arch_domain arch;
@@ -95,6 +97,7 @@ struct domain_config {
     uint32_t weight, cap;
     unsigned int max_ports;
     uint64_t window_pages;
+    unsigned int max_grant_frames; /* 0: GNTTAB_DEFAULT_FRAMES */
 };
 
 /*

@@ -17,11 +17,20 @@ struct domain;
 #define WINDOW_DOM0_PAGES SKIFF_GRANT_WINDOW_DOM0_PAGES
 #define WINDOW_DOMU_PAGES SKIFF_GRANT_WINDOW_DOMU_PAGES
 
+/* What a used slot maps. */
+enum window_kind {
+    WINDOW_FREE = 0,
+    WINDOW_FOREIGN, /* a frame of `owner` (builder's foreign map); holds a reference */
+    WINDOW_GRANT,   /* a granted frame of `owner`; holds a reference; gnttab unmaps it */
+    WINDOW_HV,      /* a hypervisor frame of this domain (grant table); no reference */
+};
+
 struct window_slot {
     uint64_t mfn;  /* 0 = free */
     domid_t owner; /* domain that owns the frame */
     uint8_t perms; /* P2M_* */
-    uint8_t pad[5];
+    uint8_t kind;  /* enum window_kind */
+    uint8_t pad[4];
 };
 
 struct grant_window {
@@ -43,6 +52,13 @@ uint64_t window_entry(const struct domain *d, uint64_t gfn);
 /* Maps frame owner_gfn of owner at window page gfn of d. 0, -EINVAL, -ENOMEM. */
 int window_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
                        uint64_t perms);
+/* The same for a granted frame (a WINDOW_GRANT slot: only the grant code unmaps it). */
+int window_map_grant(struct domain *d, uint64_t gfn, struct domain *owner, uint64_t owner_gfn,
+                     uint64_t perms);
+/* Maps hypervisor frame f of d itself (its grant table) read-write at gfn. 0 or -EINVAL. */
+int window_map_hv(struct domain *d, uint64_t gfn, mfn_t f);
+/* The kind of window page gfn (WINDOW_FREE outside the window). */
+enum window_kind window_kind_of(const struct domain *d, uint64_t gfn);
 /* Unmaps window page gfn of d (TLB flushed). 0 or -EINVAL. */
 int window_unmap(struct domain *d, uint64_t gfn);
 

@@ -13,6 +13,7 @@
 #include <xen/callback.h>
 #include <xen/event_channel.h>
 #include <xen/memory.h>
+#include <xen/grant_table.h>
 #include <xen/features.h>
 #include <xen/sched.h>
 #include <xen/version.h>

@@ -36,4 +36,12 @@ extern unsigned int fake_exit_code;
 extern uint64_t fake_cycles;
 extern uint64_t fake_timer_deadline;
 
+/*
+ * Window pages arch_map_page mapped and not yet unmapped, TLB flushes done by
+ * arch_unmap_page, and an error arch_map_page returns instead (0: none).
+ */
+extern uint64_t fake_pages_mapped;
+extern uint64_t fake_tlb_flushes;
+extern int fake_map_page_error;
+
 #endif /* ARCH_FAKE_H */

@@ -1,0 +1,390 @@
+/*
+ * grant_guest.c - the guest dom0's grant-table self-tests build from the
+ * boot store (as grant.elf; dom0-tools/dom0/selftest_grant.c). Two copies
+ * run: a granter and a mapper. dom0 builds the mapper first, then the
+ * granter, offering it a port of the mapper (the granter binds it, so the
+ * mapper learns the granter's id from EVTCHNOP_status and later sees the
+ * port come unbound when the granter is destroyed). Command lines:
+ *
+ *   role=granter test=T peer=B port=P ref=N   grants to domain B
+ *   role=mapper test=T ref=N                  maps what the granter grants
+ *
+ * Tests T:
+ *   map     N: a control page granted writable; N+1 a page granted read-only.
+ *           The mapper reads the granter's pattern, writes its own back, a
+ *           write through the read-only map faults; the granter cannot end
+ *           either grant while it is mapped, and can once it is unmapped.
+ *   zombie  N: the control page; the granter then waits forever. dom0
+ *           destroys it while the mapper maps the page; the mapper sees the
+ *           port come unbound, finds the page intact, unmaps it.
+ *   copy    N: the control page; N+16.. 256 pages (1 MiB) granted read-only;
+ *           the mapper copies all of it with one GNTTABOP_copy batch of 512
+ *           ops and checks every byte; the granter then ends every grant.
+ *
+ * Both power off on success and crash on failure (dom0 reads the reason).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <skiff/grant.h>
+#include <skiff/guest.h>
+#include <skiff/hypercall.h>
+#include <skiff/page_alloc.h>
+
+#include "guest_test.h"
+
+#define PAGE        4096ul
+#define COPY_PAGES  256 /* 1 MiB */
+#define COPY_REF0   16  /* ref offset of the copy pages */
+#define WAIT_ROUNDS 2000000ul
+
+/* The control page (granted writable at ref N): a state word, then data. */
+enum state { ST_INIT, ST_READY, ST_MAPPER_DONE, ST_GRANTER_CHECKED };
+struct ctl {
+    volatile uint32_t state;
+    uint32_t pad[15];
+    uint8_t data[PAGE - 64]; /* first half: the granter's, second: the mapper's */
+};
+#define HALF ((PAGE - 64) / 2)
+
+static const char *test;
+volatile uint64_t write_target; /* read by the TRY instruction in mapper_map */
+static int failures;
+
+#define CHECK(cond, ...)                   \
+    do {                                   \
+        if (!(cond)) {                     \
+            printf("FAIL %d: ", __LINE__); \
+            printf(__VA_ARGS__);           \
+            printf("\n");                  \
+            failures++;                    \
+        }                                  \
+    } while (0)
+
+static const char *arg_str(int argc, char **argv, const char *key)
+{
+    size_t len = strlen(key);
+
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], key, len) == 0 && argv[i][len] == '=')
+            return argv[i] + len + 1;
+    return "";
+}
+
+static unsigned long arg_num(int argc, char **argv, const char *key)
+{
+    return strtoul(arg_str(argc, argv, key), NULL, 0);
+}
+
+static uint8_t pattern(unsigned int seed, size_t i)
+{
+    return (uint8_t)(seed * 31 + i * 7 + (i >> 9));
+}
+
+static void yield(void)
+{
+    HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+}
+
+/* Waits (yielding) until the control page reaches state s. */
+static bool wait_state(struct ctl *c, enum state s)
+{
+    for (unsigned long i = 0; i < WAIT_ROUNDS; i++) {
+        if (c->state == s)
+            return true;
+        yield();
+    }
+    printf("%s: timed out waiting for state %d (at %u)\n", test, s, c->state);
+    return false;
+}
+
+static void *pages(size_t n)
+{
+    void *p = page_alloc(n);
+
+    if (!p)
+        panic("out of memory");
+    return p;
+}
+
+static uint64_t gfn_of(const void *p)
+{
+    return (uint64_t)(uintptr_t)p / PAGE;
+}
+
+static int evtchn_status(evtchn_port_t port, struct evtchn_status *st)
+{
+    *st = (struct evtchn_status){.dom = DOMID_SELF, .port = port};
+    return (int)HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+/* ---- granter ---- */
+
+static int granter_bind(domid_t peer, evtchn_port_t port)
+{
+    struct evtchn_bind_interdomain b = {.remote_dom = peer, .remote_port = port};
+
+    return (int)HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+}
+
+static bool in_use(grant_ref_t ref)
+{
+    return gnttab_entry_flags(ref) & (GTF_reading | GTF_writing);
+}
+
+/* Waits until the mapper no longer uses ref, then ends the grant. */
+static void end_when_unused(grant_ref_t ref)
+{
+    for (unsigned long i = 0; i < WAIT_ROUNDS && in_use(ref); i++)
+        yield();
+    CHECK(gnttab_end_access(ref) == 0, "end access of ref %u after unmap", ref);
+}
+
+static void granter_map(struct ctl *c, domid_t peer, grant_ref_t ref)
+{
+    uint8_t *ro = pages(1);
+
+    for (size_t i = 0; i < PAGE; i++)
+        ro[i] = pattern(start_info.domid + 100, i);
+    CHECK(gnttab_grant_access_ref(ref + 1, peer, gfn_of(ro), true) == 0, "grant ro");
+    c->state = ST_READY;
+    if (!wait_state(c, ST_MAPPER_DONE)) {
+        failures++;
+        return;
+    }
+    for (size_t i = 0; i < HALF; i++)
+        CHECK(c->data[HALF + i] == pattern(peer, i), "mapper's byte %zu", i);
+    CHECK(gnttab_end_access(ref) == -EBUSY, "end access of a mapped rw grant must fail");
+    CHECK(gnttab_end_access(ref + 1) == -EBUSY, "end access of a mapped ro grant must fail");
+    CHECK(gnttab_entry_flags(ref) == (GTF_permit_access | GTF_reading | GTF_writing),
+          "flags of the rw grant: %#x", gnttab_entry_flags(ref));
+    CHECK(gnttab_entry_flags(ref + 1) == (GTF_permit_access | GTF_readonly | GTF_reading),
+          "flags of the ro grant: %#x", gnttab_entry_flags(ref + 1));
+    printf("granter: end access refused while mapped: ok\n");
+    c->state = ST_GRANTER_CHECKED;
+    end_when_unused(ref);
+    end_when_unused(ref + 1);
+    printf("granter: end access after unmap: ok\n");
+}
+
+static void granter_copy(struct ctl *c, domid_t peer, grant_ref_t ref)
+{
+    uint8_t *buf = pages(COPY_PAGES);
+
+    for (size_t i = 0; i < COPY_PAGES * PAGE; i++)
+        buf[i] = pattern(start_info.domid, i);
+    for (unsigned int p = 0; p < COPY_PAGES; p++)
+        CHECK(gnttab_grant_access_ref(ref + COPY_REF0 + p, peer, gfn_of(buf + p * PAGE), true) == 0,
+              "grant copy page %u", p);
+    c->state = ST_READY;
+    if (!wait_state(c, ST_MAPPER_DONE)) {
+        failures++;
+        return;
+    }
+    for (unsigned int p = 0; p < COPY_PAGES; p++)
+        CHECK(gnttab_end_access(ref + COPY_REF0 + p) == 0, "end access of copy page %u", p);
+    c->state = ST_GRANTER_CHECKED;
+    end_when_unused(ref);
+    printf("granter: 256 copy grants ended: ok\n");
+}
+
+static int granter(int argc, char **argv)
+{
+    domid_t peer = (domid_t)arg_num(argc, argv, "peer");
+    grant_ref_t ref = (grant_ref_t)arg_num(argc, argv, "ref");
+    struct ctl *c = pages(1);
+    int rc = gnttab_setup(0);
+
+    if (rc) {
+        printf("granter: gnttab_setup: %d\n", rc);
+        return 1;
+    }
+    memset(c, 0, PAGE);
+    for (size_t i = 0; i < HALF; i++)
+        c->data[i] = pattern(start_info.domid, i);
+    CHECK(gnttab_grant_access_ref(ref, peer, gfn_of(c), false) == 0, "grant the control page");
+    rc = granter_bind(peer, (evtchn_port_t)arg_num(argc, argv, "port"));
+    if (rc) {
+        printf("granter: cannot bind to domain %u: %d\n", peer, rc);
+        return 1;
+    }
+    printf("granter: domain %u grants ref %u to domain %u\n", start_info.domid, ref, peer);
+    if (strcmp(test, "map") == 0) {
+        granter_map(c, peer, ref);
+    } else if (strcmp(test, "copy") == 0) {
+        granter_copy(c, peer, ref);
+    } else { /* zombie: ready, then wait to be destroyed */
+        c->state = ST_READY;
+        for (;;)
+            HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    }
+    return failures != 0;
+}
+
+/* ---- mapper ---- */
+
+/* The port dom0 offered: its remote end is the granter. */
+static int find_granter(evtchn_port_t *port, domid_t *granter_id)
+{
+    for (unsigned long i = 0; i < WAIT_ROUNDS; i++) {
+        for (evtchn_port_t p = 1; p < 64; p++) {
+            struct evtchn_status st;
+            if (evtchn_status(p, &st) == 0 && st.status == EVTCHNSTAT_interdomain) {
+                *port = p;
+                *granter_id = st.u.interdomain.dom;
+                return 0;
+            }
+        }
+        yield(); /* the granter has not bound yet */
+    }
+    return -1;
+}
+
+static int map_retrying(domid_t g, grant_ref_t ref, bool ro, void **addr, grant_handle_t *h)
+{
+    int16_t status = GNTST_general_error;
+    int rc = -1;
+
+    for (unsigned long i = 0; i < WAIT_ROUNDS && rc; i++) {
+        rc = gnttab_map(g, ref, ro, addr, h, &status);
+        if (rc)
+            yield();
+    }
+    if (rc)
+        printf("mapper: map of ref %u of domain %u: status %d\n", ref, g, status);
+    return rc;
+}
+
+static void mapper_map(struct ctl *c, domid_t g, grant_ref_t ref, grant_handle_t hc)
+{
+    void *rov;
+    grant_handle_t hro;
+    volatile uint8_t *ro;
+
+    for (size_t i = 0; i < HALF; i++)
+        c->data[HALF + i] = pattern(start_info.domid, i);
+    if (map_retrying(g, ref + 1, true, &rov, &hro)) {
+        failures++;
+        return;
+    }
+    ro = rov;
+    for (size_t i = 0; i < PAGE; i++)
+        CHECK(ro[i] == pattern(g + 100, i), "ro byte %zu", i);
+    CHECK(gnttab_map(g, ref + 1, false, &rov, &hro, NULL) == -EACCES,
+          "a writable map of a read-only grant must be refused");
+    catch_exceptions();
+    write_target = (uint64_t)(uintptr_t)ro;
+    uint64_t vec = TRY("mov write_target(%%rip), %%rcx\n\tmovb $1, (%%rcx)");
+    CHECK(vec == 14 && caught.cr2 == write_target, "write to the read-only map: vector %lu",
+          (unsigned long)vec);
+    CHECK(ro[0] == pattern(g + 100, 0), "the read-only page changed");
+    printf("mapper: read-only map: pattern ok, a write raised vector %lu\n", (unsigned long)vec);
+    c->state = ST_MAPPER_DONE;
+    if (!wait_state(c, ST_GRANTER_CHECKED)) {
+        failures++;
+        return;
+    }
+    CHECK(gnttab_unmap((void *)ro, hro, NULL) == 0, "unmap ro");
+    CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap control page");
+    int16_t st = 0;
+    CHECK(gnttab_unmap(c, hc, &st) == -EBADF && st == GNTST_bad_handle, "second unmap: %d", st);
+}
+
+static void mapper_zombie(struct ctl *c, domid_t g, evtchn_port_t port)
+{
+    struct evtchn_status st;
+    unsigned long i;
+
+    for (i = 0; i < 50 * WAIT_ROUNDS; i++) {
+        if (evtchn_status(port, &st) == 0 && st.status != EVTCHNSTAT_interdomain)
+            break;
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    CHECK(st.status != EVTCHNSTAT_interdomain, "the granter was never destroyed");
+    printf("mapper: granter %u destroyed while mapped\n", g);
+    for (size_t k = 0; k < HALF; k++)
+        CHECK(c->data[k] == pattern(g, k), "zombie page byte %zu", k);
+    c->data[HALF] = 0x5a; /* still our mapping to write */
+    printf("mapper: page of the destroyed granter intact: ok\n");
+}
+
+static void mapper_copy(struct ctl *c, domid_t g, grant_ref_t ref)
+{
+    enum { OPS = 2 * COPY_PAGES };
+    uint8_t *buf = pages(COPY_PAGES);
+    struct gnttab_copy *ops = pages((OPS * sizeof(*ops) + PAGE - 1) / PAGE);
+    size_t bad = 0;
+
+    memset(buf, 0, COPY_PAGES * PAGE);
+    for (unsigned int i = 0; i < OPS; i++) {
+        uint16_t off = (uint16_t)((i % 2) * (PAGE / 2));
+        ops[i] = (struct gnttab_copy){
+            .source = {.u.ref = ref + COPY_REF0 + i / 2, .domid = g, .offset = off},
+            .dest = {.u.gmfn = gfn_of(buf + (i / 2) * PAGE), .domid = DOMID_SELF, .offset = off},
+            .len = PAGE / 2,
+            .flags = GNTCOPY_source_gref};
+    }
+    CHECK(gnttab_copy_batch(ops, OPS) == 0, "copy batch");
+    for (size_t i = 0; i < COPY_PAGES * PAGE; i++)
+        bad += buf[i] != pattern(g, i);
+    CHECK(bad == 0, "%zu bytes differ after the copy", bad);
+    printf("mapper: copied 1 MiB in %u grant copies: %s\n", OPS, bad ? "MISMATCH" : "ok");
+    /* Bad ops: offset + len beyond the page, and len 0 (a no-op). */
+    ops[0].source.offset = 4000;
+    ops[0].len = 200;
+    ops[1].len = 0;
+    CHECK(gnttab_copy_batch(ops, 2) == -EOVERFLOW, "bad copy arg");
+    CHECK(ops[0].status == GNTST_bad_copy_arg && ops[1].status == GNTST_okay, "statuses %d %d",
+          ops[0].status, ops[1].status);
+    c->state = ST_MAPPER_DONE;
+    wait_state(c, ST_GRANTER_CHECKED);
+}
+
+static int mapper(int argc, char **argv)
+{
+    grant_ref_t ref = (grant_ref_t)arg_num(argc, argv, "ref");
+    evtchn_port_t port;
+    domid_t g;
+    void *cv;
+    grant_handle_t hc;
+    struct ctl *c;
+
+    if (find_granter(&port, &g) || map_retrying(g, ref, false, &cv, &hc)) {
+        printf("mapper: no granter\n");
+        return 1;
+    }
+    c = cv;
+    if (!wait_state(c, ST_READY))
+        return 1;
+    for (size_t i = 0; i < HALF; i++)
+        CHECK(c->data[i] == pattern(g, i), "granter's byte %zu", i);
+    printf("mapper: mapped ref %u of domain %u: pattern ok\n", ref, g);
+    if (strcmp(test, "map") == 0) {
+        mapper_map(c, g, ref, hc);
+    } else if (strcmp(test, "zombie") == 0) {
+        mapper_zombie(c, g, port);
+        CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap the zombie's page");
+    } else {
+        mapper_copy(c, g, ref);
+        CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap control page");
+    }
+    return failures != 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *role = arg_str(argc, argv, "role");
+    int rc;
+
+    test = arg_str(argc, argv, "test");
+    if (strcmp(role, "granter") == 0)
+        rc = granter(argc, argv);
+    else if (strcmp(role, "mapper") == 0)
+        rc = mapper(argc, argv);
+    else
+        rc = 1;
+    printf("%s %s: %s\n", role, test, rc ? "FAILED" : "done");
+    return rc;
+}
