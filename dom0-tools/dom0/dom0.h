@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <public/event_channel.h>
+#include <public/sched.h>
 #include <public/skiff.h>
 
 #include "ustar.h"

@@ -36,9 +36,11 @@ static int run_pair(const struct ring_config *c)
     domid_t ids[2];
     int ok;
 
-    snprintf(front_cmd, sizeof(front_cmd), "mode=front peer=%s size=%u batch=%u suppress=%u messages=%lu",
-             c->peer, c->size, c->batch, c->suppress, c->messages);
-    snprintf(fmt, sizeof(fmt), "mode=back dom=%%u port=%%u peer=%s size=%u batch=%u suppress=%u messages=%lu",
+    snprintf(front_cmd, sizeof(front_cmd),
+             "mode=front peer=%s size=%u batch=%u suppress=%u messages=%lu", c->peer, c->size,
+             c->batch, c->suppress, c->messages);
+    snprintf(fmt, sizeof(fmt),
+             "mode=back dom=%%u port=%%u peer=%s size=%u batch=%u suppress=%u messages=%lu",
              c->peer, c->size, c->batch, c->suppress, c->messages);
     snprintf(back.cmdline, sizeof(back.cmdline), fmt, 65535u, 4095u); /* as long as the real one */
     if (selftest_build(RING_IMAGE, GUEST_MIB, front_cmd, &ids[0], NULL, NULL)) {

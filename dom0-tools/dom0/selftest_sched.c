@@ -58,7 +58,8 @@ static int selftest_pingpong(void)
         return test_finish();
     }
     ping.peer = ids[0];
-    if (selftest_build(SCHED_IMAGE, GUEST_MIB, ping.cmdline, &ids[1], selftest_offer_to_new_domain, &ping)) {
+    if (selftest_build(SCHED_IMAGE, GUEST_MIB, ping.cmdline, &ids[1], selftest_offer_to_new_domain,
+                       &ping)) {
         test_error("cannot build the ping guest");
         selftest_destroy_all(ids, 1);
         return test_finish();
@@ -203,7 +204,8 @@ static int wake_latency(bool with_storm)
         n++;
     storm.peer = ids[0];
     snprintf(storm.cmdline, sizeof(storm.cmdline), "mode=storm dom=65535 port=4095");
-    if (with_storm && selftest_build(SCHED_IMAGE, GUEST_MIB, storm.cmdline, &ids[n], selftest_offer_to_new_domain, &storm) == 0)
+    if (with_storm && selftest_build(SCHED_IMAGE, GUEST_MIB, storm.cmdline, &ids[n],
+                                     selftest_offer_to_new_domain, &storm) == 0)
         n++;
     if (n != (with_storm ? 3u : 2u)) {
         test_error("cannot build the guests");

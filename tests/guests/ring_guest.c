@@ -17,6 +17,7 @@
  *
  * Both power off on success and crash on any failure.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,10 @@
 
 #include "../bench/rings/bench.h"
 
-#define RING_GREF      8 /* the first ref a guest may choose (GNTTAB_NR_RESERVED_ENTRIES) */
-#define CONNECT_TRIES  5000
-#define RETRY_NS       1000000ull
-#define UNMAP_WAIT_NS  (5 * NSEC_PER_SEC)
+#define RING_GREF     8 /* the first ref a guest may choose (GNTTAB_NR_RESERVED_ENTRIES) */
+#define CONNECT_TRIES 5000
+#define RETRY_NS      1000000ull
+#define UNMAP_WAIT_NS (5 * NSEC_PER_SEC)
 
 extern const struct bench_peer peer_skiff_64, peer_skiff_112;
 #ifdef HAVE_XEN_RING
@@ -189,9 +190,9 @@ static int front(const struct bench_peer *peer, struct bench_run *run)
            "matched; the front notified %lu times per 1000 and slept %lu times\n",
            peer->name, peer->req_bytes, run->batch, run->suppress ? "on" : "off", run->messages,
            back, run->notifies[SIDE_FRONT] * 1000 / run->messages, run->sleeps[SIDE_FRONT]);
-    printf("ring: BENCH ring_%s_%u_b%u_%s %lu.%02lu per-msg\n", peer->name, peer->req_bytes,
+    printf("ring: BENCH ring_%s_%u_b%u_%s %lu.%02lu per-msg %lu\n", peer->name, peer->req_bytes,
            run->batch, run->suppress ? "supp" : "nosupp", (unsigned long)(ticks / run->messages),
-           (unsigned long)(ticks * 100 / run->messages % 100));
+           (unsigned long)(ticks * 100 / run->messages % 100), run->messages);
     if (end_grant()) {
         printf("front: the back never unmapped the ring page\n");
         return 1;
