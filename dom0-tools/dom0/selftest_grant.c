@@ -132,6 +132,11 @@ static int selftest_grant_map(void)
     return run_pair("map");
 }
 
+static int selftest_grant_hostile(void)
+{
+    return run_pair("hostile");
+}
+
 static int selftest_grant_copy(void)
 {
     return run_pair("copy");
@@ -189,6 +194,8 @@ const struct dom0_selftest dom0_grant_selftests[] = {
      selftest_grant_map},
     {"grant-zombie", "G8: a granter destroyed while mapped lingers until the last unmap",
      selftest_grant_zombie},
+    {"grant-hostile", "G1-G4, G7: a guest's bad grant operations get their GNTST_* statuses",
+     selftest_grant_hostile},
     {"grant-copy", "1 MiB copied between two guests with GNTTABOP_copy, checked byte by byte",
      selftest_grant_copy},
     {NULL, NULL, NULL},

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include <public/domctl.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <skiff/errno.h>
@@ -220,6 +221,68 @@ START_TEST(max_frames_configurable)
     ck_assert_int_eq(gnttab_map_table_frame(d, GNTTAB_MAX_FRAMES, WINDOW_BASE_GFN + 1), -EINVAL);
     domain_destroy(d);
     ck_assert_ptr_null(domain_create(&too_big));
+}
+END_TEST
+
+/* ---- the toolstack's view: createdomain and getdomaininfo ---- */
+
+static long domctl(struct skiff_domctl *op)
+{
+    struct hypercall_args a = {{SCRATCH}};
+    long rc;
+
+    op->interface_version = SKIFF_DOMCTL_INTERFACE_VERSION;
+    core_guest_write(d0, SCRATCH, op, sizeof(*op));
+    rc = hypercall_dispatch(d0->vcpu[0], __HYPERVISOR_domctl, &a);
+    core_guest_read(d0, SCRATCH, op, sizeof(*op));
+    return rc;
+}
+
+static struct skiff_domctl_getdomaininfo info_of(domid_t id)
+{
+    struct skiff_domctl op = {.cmd = SKIFF_DOMCTL_getdomaininfo, .domain = id};
+
+    ck_assert_int_eq(domctl(&op), 0);
+    ck_assert_uint_eq(op.domain, id);
+    return op.u.getdomaininfo;
+}
+
+static long create_with_frames(uint32_t frames, uint32_t pad)
+{
+    struct skiff_domctl op = {.cmd = SKIFF_DOMCTL_createdomain};
+
+    op.u.createdomain.max_pages = 256;
+    op.u.createdomain.max_grant_frames = frames;
+    op.u.createdomain.pad = pad;
+    strcpy(op.u.createdomain.name, "sized");
+    return domctl(&op) ?: op.domain;
+}
+
+START_TEST(domctl_grant_frames_and_counts)
+{
+    grant_handle_t h;
+    long id;
+
+    ck_assert_int_eq(create_with_frames(GNTTAB_MAX_FRAMES + 1, 0), -EINVAL);
+    ck_assert_int_eq(create_with_frames(4, 1), -EINVAL);
+    id = create_with_frames(16, 0);
+    ck_assert_int_gt(id, 2);
+    ck_assert_uint_eq(info_of((domid_t)id).max_grant_frames, 16);
+    ck_assert_uint_eq(info_of((domid_t)id).nr_grant_frames, 0);
+    domain_destroy(domain_by_id((domid_t)id));
+    ck_assert_int_eq(create_with_frames(0, 0), id); /* 0: the default */
+    ck_assert_uint_eq(info_of((domid_t)id).max_grant_frames, GNTTAB_DEFAULT_FRAMES);
+    domain_destroy(domain_by_id((domid_t)id));
+
+    grant(d2, 1, 1, 5, GTF_permit_access);
+    ck_assert_int_eq(map_host(d1, 2, 1, 1, false, &h), GNTST_okay);
+    ck_assert_uint_eq(info_of(1).nr_grant_maps, 1);
+    ck_assert_uint_eq(info_of(1).nr_grants_active, 0);
+    ck_assert_uint_eq(info_of(2).nr_grants_active, 1);
+    ck_assert_uint_eq(info_of(2).nr_grant_frames, 1);
+    ck_assert_int_eq(unmap(d1, h), GNTST_okay);
+    ck_assert_uint_eq(info_of(1).nr_grant_maps, 0);
+    ck_assert_uint_eq(info_of(2).nr_grants_active, 0);
 }
 END_TEST
 
@@ -1042,6 +1105,7 @@ static Suite *grant_suite(void)
     tcase_add_test(t, table_frames_bad_requests);
     tcase_add_test(t, table_frame_removed_stays_in_table);
     tcase_add_test(t, max_frames_configurable);
+    tcase_add_test(t, domctl_grant_frames_and_counts);
     tcase_add_test(t, g1_bad_refs_and_domains);
     tcase_add_test(t, g1_granter_without_table);
     tcase_add_test(t, g2_not_granted_to_me);
