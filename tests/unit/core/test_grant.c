@@ -6,6 +6,7 @@
  * continuations, and that nothing leaks when domains go.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <public/domctl.h>
@@ -19,6 +20,7 @@
 #include <skiff/hypercall.h>
 
 #include "core_test.h"
+#include "grant_racer.h"
 
 #define RAM_PAGES 64
 #define WIN(i)    ((WINDOW_BASE_GFN + (i)) << PAGE_SHIFT) /* window page i's address */
@@ -695,6 +697,56 @@ START_TEST(g5_interleaved_mappers)
 }
 END_TEST
 
+/*
+ * The granter's vCPU on another CPU rewrites the entry while the mapper maps
+ * and unmaps (a real host thread: the entry is the only state a guest
+ * writes concurrently). Polite: compare-and-swap keeping the in-use flags,
+ * as a granter that follows the protocol does. Hostile: plain stores.
+ */
+static void race_granter(bool polite)
+{
+    uint32_t *word = (uint32_t *)(void *)entry(d0, 1);
+    unsigned long ok = 0, refused = 0, writes;
+
+    grant(d0, 1, 1, 5, GTF_permit_access);
+    ck_assert_int_eq(grant_racer_start(word, 1u << 16 | GTF_permit_access,
+                                       2u << 16 | GTF_permit_access | GTF_readonly, polite,
+                                       GTF_reading | GTF_writing),
+                     0);
+    for (unsigned long spins = 0; grant_racer_writes() < 1000 && spins < 4000000000ul; spins++)
+        __asm__ volatile("pause");
+    for (int i = 0; i < 20000; i++) {
+        grant_handle_t h;
+        int st = map_host(d1, 0, 1, 1, i & 1, &h);
+        CORE_CHECK(st == GNTST_okay || st == GNTST_permission_denied || st == GNTST_general_error,
+                   "map while the granter rewrites: %d", st);
+        if (st != GNTST_okay) {
+            refused++;
+            continue;
+        }
+        ok++;
+        CORE_CHECK(win_mfn(d1, 1) == ram_mfn(d0, 5), "mapped the granted frame");
+        if (polite) /* a granter that keeps the in-use flags cannot hide the mapping */
+            CORE_CHECK(entry(d0, 1)->flags & GTF_reading, "GTF_reading while mapped");
+        CORE_CHECK(unmap(d1, h) == GNTST_okay, "unmap");
+    }
+    writes = grant_racer_stop();
+    ck_assert_uint_eq(gnttab_grants_active(d0), 0);
+    ck_assert_uint_eq(gnttab_maps_held(d1), 0);
+    ck_assert_uint_eq(d0->refs, 0);
+    if (polite)
+        ck_assert_uint_eq(flags_of(d0, 1) & (GTF_reading | GTF_writing), 0);
+    printf("granter race (%s): %lu maps, %lu refused, %lu rewrites\n",
+           polite ? "polite" : "hostile", ok, refused, writes);
+}
+
+START_TEST(g5_granter_rewrites_concurrently)
+{
+    race_granter(true);
+    race_granter(false);
+}
+END_TEST
+
 /* ---- G6: the granter revokes or rewrites a mapped entry ---- */
 
 START_TEST(g6_revoke_fails_while_mapped)
@@ -1123,6 +1175,7 @@ static Suite *grant_suite(void)
     tcase_add_test(t, g4_maptrack_runs_out);
     tcase_add_test(t, g4_maptrack_limit_device_maps);
     tcase_add_test(t, g5_interleaved_mappers);
+    tcase_add_test(t, g5_granter_rewrites_concurrently);
     tcase_add_test(t, g6_revoke_fails_while_mapped);
     tcase_add_test(t, g6_plain_rewrite_while_mapped);
     tcase_add_test(t, g6_flags_forged_by_granter);
