@@ -26,6 +26,11 @@
  *           a read-only grant, bad host addresses, a device map, wrong
  *           handles, removing a grant page with memory_op, bad copies and
  *           bad batch pointers; each gets its GNTST_* status or errno.
+ *   bench   N: the control page, N+1 a read-only data page. The mapper
+ *           measures a GNTTABOP_map_grant_ref + unmap pair and a 4 KiB
+ *           GNTTABOP_copy from the grant, best of 7 rounds, and prints
+ *           "BENCH <name> <value>" lines (instructions under -icount) for
+ *           tests/bench/run-bench.
  *
  * Both power off on success and crash on failure (dom0 reads the reason).
  */
@@ -38,6 +43,7 @@
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 #include <skiff/page_alloc.h>
+#include <skiff/time.h>
 
 #include "guest_test.h"
 
@@ -236,7 +242,7 @@ static int granter(int argc, char **argv)
         granter_map(c, peer, ref);
     } else if (strcmp(test, "copy") == 0) {
         granter_copy(c, peer, ref);
-    } else if (strcmp(test, "hostile") == 0) {
+    } else if (strcmp(test, "hostile") == 0 || strcmp(test, "bench") == 0) {
         granter_hostile(c, peer, ref);
     } else { /* zombie: ready, then wait to be destroyed */
         c->state = ST_READY;
@@ -424,6 +430,101 @@ static void mapper_hostile(struct ctl *c, domid_t g, grant_ref_t ref, grant_hand
     c->state = ST_MAPPER_DONE;
 }
 
+/* ---- bench ---- */
+
+#define BENCH_ROUNDS 7
+#define BENCH_OPS    2000
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+struct bench {
+    domid_t g;
+    grant_ref_t ref;
+    uint64_t win_addr;
+    uint8_t *own;
+};
+
+static void op_map_unmap(struct bench *b)
+{
+    struct gnttab_map_grant_ref m = {.host_addr = b->win_addr,
+                                     .flags = GNTMAP_host_map |
+                                              GNTMAP_readonly, /* the granter grants it read-only */
+                                     .ref = b->ref,
+                                     .dom = b->g};
+    struct gnttab_unmap_grant_ref u = {.host_addr = b->win_addr};
+
+    HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+    u.handle = m.handle;
+    HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+    if (m.status != GNTST_okay || u.status != GNTST_okay)
+        failures++;
+}
+
+static void op_copy(struct bench *b)
+{
+    struct gnttab_copy c = {.source = {.u.ref = b->ref, .domid = b->g},
+                            .dest = {.u.gmfn = gfn_of(b->own), .domid = DOMID_SELF},
+                            .len = PAGE,
+                            .flags = GNTCOPY_source_gref};
+
+    HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1);
+    if (c.status != GNTST_okay)
+        failures++;
+}
+
+static void op_none(struct bench *b)
+{
+    __asm__ volatile("" ::"r"(b) : "memory");
+}
+
+/* Best of BENCH_ROUNDS rounds of BENCH_OPS calls: TSC ticks and ns per op. */
+static void measure(void (*op)(struct bench *), struct bench *b, uint64_t *tsc, uint64_t *ns)
+{
+    *tsc = *ns = UINT64_MAX;
+    for (int r = 0; r < BENCH_ROUNDS; r++) {
+        uint64_t t0 = rdtsc(), n0 = monotonic_ns();
+        for (int i = 0; i < BENCH_OPS; i++)
+            op(b);
+        uint64_t t = rdtsc() - t0, n = monotonic_ns() - n0;
+        *tsc = t < *tsc ? t : *tsc;
+        *ns = n < *ns ? n : *ns;
+    }
+}
+
+static void report(const char *name, void (*op)(struct bench *), struct bench *b, uint64_t empty)
+{
+    uint64_t tsc, ns;
+
+    measure(op, b, &tsc, &ns);
+    tsc = tsc > empty ? tsc - empty : 0;
+    /* Under -icount one TSC tick is one instruction (tests/bench/run-bench). */
+    printf("mapper: BENCH %s %lu.%02lu per-op\n", name, (unsigned long)(tsc / BENCH_OPS),
+           (unsigned long)(tsc * 100 / BENCH_OPS % 100));
+    printf("mapper: BENCH %s_ns %lu.%02lu ns\n", name, (unsigned long)(ns / BENCH_OPS),
+           (unsigned long)(ns * 100 / BENCH_OPS % 100));
+}
+
+static void mapper_bench(struct ctl *c, domid_t g, grant_ref_t ref)
+{
+    struct bench b = {.g = g,
+                      .ref = ref + 1,
+                      .win_addr = start_info.grant_window_base, /* guest-lib maps from the top */
+                      .own = pages(1)};
+    uint64_t empty, empty_ns;
+
+    measure(op_none, &b, &empty, &empty_ns);
+    report("grant_map_unmap", op_map_unmap, &b, empty);
+    report("grant_copy_4k", op_copy, &b, empty);
+    CHECK(failures == 0, "a measured grant operation failed");
+    c->state = ST_MAPPER_DONE;
+}
+
 static void mapper_zombie(struct ctl *c, domid_t g, evtchn_port_t port)
 {
     struct evtchn_status st;
@@ -495,6 +596,9 @@ static int mapper(int argc, char **argv)
     printf("mapper: mapped ref %u of domain %u: pattern ok\n", ref, g);
     if (strcmp(test, "map") == 0) {
         mapper_map(c, g, ref, hc);
+    } else if (strcmp(test, "bench") == 0) {
+        mapper_bench(c, g, ref);
+        CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap control page");
     } else if (strcmp(test, "hostile") == 0) {
         mapper_hostile(c, g, ref, hc);
         CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap control page");
