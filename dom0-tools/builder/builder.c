@@ -63,6 +63,8 @@ static int check_request(const struct builder_request *req, const char **why)
         return fail(why, "bad memory size (at least 1 MiB, whole pages)", -EINVAL);
     if (req->cmdline && strnlen(req->cmdline, SKIFF_CMDLINE_MAX) == SKIFF_CMDLINE_MAX)
         return fail(why, "command line too long", -EINVAL);
+    if (req->max_grant_frames > SKIFF_GNTTAB_MAX_FRAMES)
+        return fail(why, "bad max_grant_frames (1 to 64, 0 for the default)", -EINVAL);
     if (!req->image || req->image_size == 0)
         return fail(why, "empty image", -ENOEXEC);
     if (start_info.grant_window_size < BUILDER_WINDOW_SIZE)
@@ -255,7 +257,7 @@ int builder_build(const struct builder_request *req, domid_t *domid, const char 
     rc = plan(&b, why);
     if (rc)
         goto out;
-    rc = domctl_create(req->name, req->mem_bytes / PAGE, &b.domid);
+    rc = domctl_create(req->name, req->mem_bytes / PAGE, req->max_grant_frames, &b.domid);
     if (rc) {
         *why = create_refusal(rc);
         goto out;

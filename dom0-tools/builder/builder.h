@@ -23,6 +23,8 @@ struct builder_request {
     const void *image;   /* the ELF image, in dom0's memory */
     size_t image_size;
     bool leave_paused; /* build it but do not let it run yet */
+    /* Frames its grant table may grow to: 0 (the default, 4) or 1..64. */
+    unsigned int max_grant_frames;
     /*
      * Called once the domain exists, before its start info is written, or
      * NULL. It may set up things the guest must find at start (event

@@ -28,7 +28,7 @@ static int simple_op(uint32_t cmd, domid_t id)
     return (int)HYPERVISOR_domctl(&op);
 }
 
-int domctl_create(const char *name, uint64_t max_pages, domid_t *id)
+int domctl_create(const char *name, uint64_t max_pages, uint32_t max_grant_frames, domid_t *id)
 {
     struct skiff_domctl op = new_op(SKIFF_DOMCTL_createdomain, 0);
     int rc;
@@ -37,6 +37,7 @@ int domctl_create(const char *name, uint64_t max_pages, domid_t *id)
         sizeof(op.u.createdomain.name))
         return -EINVAL;
     op.u.createdomain.max_pages = max_pages;
+    op.u.createdomain.max_grant_frames = max_grant_frames;
     rc = (int)HYPERVISOR_domctl(&op);
     if (rc == 0)
         *id = op.domain;

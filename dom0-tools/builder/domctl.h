@@ -13,7 +13,7 @@
 #include <public/sysctl.h>
 
 /* Creates a paused, zeroed domain of max_pages pages; *id = the new id. */
-int domctl_create(const char *name, uint64_t max_pages, domid_t *id);
+int domctl_create(const char *name, uint64_t max_pages, uint32_t max_grant_frames, domid_t *id);
 int domctl_destroy(domid_t id);
 int domctl_pause(domid_t id);
 int domctl_unpause(domid_t id);

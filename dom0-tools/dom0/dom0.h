@@ -98,11 +98,12 @@ void store_print(void);
 #define DOMAINS_MAX_MEM_MIB     (256u * 1024) /* below the grant window at 512 GiB */
 
 struct domain_spec {
-    const char *image;   /* file in the boot store */
-    const char *name;    /* NULL: the image's name, made unique */
-    uint64_t mem_mib;    /* RAM in MiB */
-    const char *cmdline; /* NULL: empty */
-    bool paused;         /* build but do not unpause */
+    const char *image;             /* file in the boot store */
+    const char *name;              /* NULL: the image's name, made unique */
+    uint64_t mem_mib;              /* RAM in MiB */
+    const char *cmdline;           /* NULL: empty */
+    bool paused;                   /* build but do not unpause */
+    unsigned int max_grant_frames; /* 0: the default */
     /* See builder_request: called after creation, before the start info. */
     int (*on_created)(domid_t id, void *arg);
     void *on_created_arg;

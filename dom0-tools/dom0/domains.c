@@ -160,6 +160,7 @@ static int build_from_store(const struct domain_spec *spec, domid_t *id, const c
         .image = image.data,
         .image_size = image.size,
         .leave_paused = spec->paused,
+        .max_grant_frames = spec->max_grant_frames,
         .on_created = spec->on_created,
         .on_created_arg = spec->on_created_arg,
     };

@@ -25,6 +25,7 @@
 
 struct pair {
     const char *test;
+    unsigned int granter_frames; /* its max_grant_frames (0: default) */
     domid_t mapper, granter;
     char cmdline[128];
 };
@@ -42,12 +43,14 @@ static int offer_to_granter(domid_t id, void *arg)
     return rc;
 }
 
-static int build(const char *cmdline, domid_t *id, int (*hook)(domid_t, void *), void *arg)
+static int build(const char *cmdline, unsigned int frames, domid_t *id,
+                 int (*hook)(domid_t, void *), void *arg)
 {
     struct domain_spec spec = {.image = GRANT_IMAGE,
                                .mem_mib = GUEST_MIB,
                                .cmdline = cmdline,
                                .paused = true,
+                               .max_grant_frames = frames,
                                .on_created = hook,
                                .on_created_arg = arg};
     const char *why;
@@ -64,11 +67,11 @@ static bool build_pair(struct pair *p)
     /* As long as the final text, for the builder's checks (the hook rewrites it). */
     snprintf(p->cmdline, sizeof(p->cmdline), "role=granter test=%s peer=65535 port=65535 ref=%u",
              p->test, GRANT_REF);
-    if (build(mapper_cmd, &p->mapper, NULL, NULL)) {
+    if (build(mapper_cmd, 0, &p->mapper, NULL, NULL)) {
         test_error("cannot build the mapper");
         return false;
     }
-    if (build(p->cmdline, &p->granter, offer_to_granter, p)) {
+    if (build(p->cmdline, p->granter_frames, &p->granter, offer_to_granter, p)) {
         test_error("cannot build the granter");
         domctl_destroy(p->mapper);
         return false;
@@ -103,11 +106,23 @@ static void expect_dom0_grants_idle(const char *when)
     TEST_EQ(info.nr_grants_active, 0);
 }
 
+/* The granter's table: as many frames as it may have (guest-lib maps them all). */
+static void expect_granter_frames(const struct pair *p)
+{
+    struct skiff_domctl_getdomaininfo info;
+    unsigned int want = p->granter_frames ? p->granter_frames : SKIFF_GNTTAB_DEFAULT_FRAMES;
+
+    TEST_EQ(domctl_getinfo_of(p->granter, &info), 0);
+    TEST_EQ(info.max_grant_frames, want);
+    TEST_EQ(info.nr_grant_frames, want);
+    TEST_EQ(info.nr_grants_active, 0);
+}
+
 /* Both run to the end and power off; then both are destroyed. */
-static int run_pair(const char *test)
+static int run_pair(const char *test, unsigned int granter_frames)
 {
     struct snapshot before;
-    struct pair p = {.test = test};
+    struct pair p = {.test = test, .granter_frames = granter_frames};
     domid_t ids[2];
 
     if (!selftest_setup(&before) || !build_pair(&p))
@@ -120,6 +135,7 @@ static int run_pair(const char *test)
     TEST_EQ(reason_of(p.mapper), SHUTDOWN_poweroff);
     TEST_EQ(reason_of(p.granter), SHUTDOWN_poweroff);
     printf("grant-%s: granter %u and mapper %u powered off\n", test, p.granter, p.mapper);
+    expect_granter_frames(&p);
     TEST_EQ(domctl_destroy(p.granter), 0);
     TEST_EQ(domctl_destroy(p.mapper), 0);
     expect_dom0_grants_idle(test);
@@ -129,12 +145,28 @@ static int run_pair(const char *test)
 
 static int selftest_grant_map(void)
 {
-    return run_pair("map");
+    domid_t id;
+    int before = domains_count();
+
+    /* A table larger than the hypervisor allows is refused before anything exists. */
+    TEST_EQ(build("role=mapper", SKIFF_GNTTAB_MAX_FRAMES + 1, &id, NULL, NULL), -EINVAL);
+    TEST_EQ(domains_count(), before);
+    return run_pair("map", 0);
+}
+
+static int selftest_grant_hostile(void)
+{
+    return run_pair("hostile", 0);
+}
+
+static int selftest_grant_bench(void)
+{
+    return run_pair("bench", 0);
 }
 
 static int selftest_grant_copy(void)
 {
-    return run_pair("copy");
+    return run_pair("copy", 1); /* 282 refs fit one frame */
 }
 
 /* ---- zombie (G8) ---- */
@@ -189,7 +221,11 @@ const struct dom0_selftest dom0_grant_selftests[] = {
      selftest_grant_map},
     {"grant-zombie", "G8: a granter destroyed while mapped lingers until the last unmap",
      selftest_grant_zombie},
+    {"grant-hostile", "G1-G4, G7: a guest's bad grant operations get their GNTST_* statuses",
+     selftest_grant_hostile},
     {"grant-copy", "1 MiB copied between two guests with GNTTABOP_copy, checked byte by byte",
      selftest_grant_copy},
+    {"grant-bench", "cost of a grant map+unmap and of a 4 KiB grant copy (./skiff bench)",
+     selftest_grant_bench},
     {NULL, NULL, NULL},
 };

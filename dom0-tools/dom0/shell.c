@@ -69,7 +69,7 @@ static void help(void)
            "  info               dom0's banner again\n"
            "  physinfo           memory, CPUs and timers of the machine\n"
            "  store              the guest images in the boot store\n"
-           "  create <image> [name=N] [memory=MiB] [-- guest command line]\n"
+           "  create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line]\n"
            "                     build and start a domain from a boot-store image\n"
            "  list               the domains, their pages, state and CPU time\n"
            "  destroy <id>       destroy a domain\n"
@@ -111,7 +111,7 @@ static bool parse_number(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
-/* One create option (name=N, memory=MiB); false with a message if it is bad. */
+/* One create option (name=N, memory=MiB, max_grant_frames=N); false with a message if bad. */
 static bool create_option(char *w, struct domain_spec *spec)
 {
     unsigned long mib;
@@ -128,11 +128,22 @@ static bool create_option(char *w, struct domain_spec *spec)
         spec->mem_mib = mib;
         return true;
     }
-    printf("create: unknown option '%s' (name=N, memory=MiB, -- command line)\n", w);
+    if (strncmp(w, "max_grant_frames=", 17) == 0) {
+        if (!parse_number(w + 17, SKIFF_GNTTAB_MAX_FRAMES, &mib) || mib == 0) {
+            printf("create: bad max_grant_frames '%s' (1 to %u)\n", w + 17,
+                   SKIFF_GNTTAB_MAX_FRAMES);
+            return false;
+        }
+        spec->max_grant_frames = (unsigned int)mib;
+        return true;
+    }
+    printf("create: unknown option '%s' (name=N, memory=MiB, max_grant_frames=N, -- command "
+           "line)\n",
+           w);
     return false;
 }
 
-/* create <image> [name=N] [memory=MiB] [-- guest command line] */
+/* create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line] */
 static void cmd_create(char *args)
 {
     struct domain_spec spec = {.mem_mib = DOMAINS_DEFAULT_MEM_MIB};
@@ -142,7 +153,8 @@ static void cmd_create(char *args)
 
     spec.image = args ? next_word(&args) : NULL;
     if (!spec.image || strcmp(spec.image, "--") == 0) {
-        printf("create: usage: create <image> [name=N] [memory=MiB] [-- command line]\n");
+        printf("create: usage: create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- "
+               "command line]\n");
         return;
     }
     while ((w = next_word(&args)) != NULL) {

@@ -268,20 +268,42 @@ static struct domain *granter_of(struct domain *d, domid_t dom)
     return (g && g != d) ? g : NULL;
 }
 
-static int check_map_request(const struct domain *d, const struct gnttab_map_grant_ref *op)
+static int check_map_flags(const struct domain *d, uint32_t flags)
 {
     uint32_t known = GNTMAP_device_map | GNTMAP_host_map | GNTMAP_readonly | GNTMAP_application_map;
+
+    if ((flags & ~known) || !(flags & (GNTMAP_device_map | GNTMAP_host_map)))
+        return -EOPNOTSUPP;
+    if ((flags & GNTMAP_device_map) && !d->privileged)
+        return -EACCES;
+    return 0;
+}
+
+static int check_host_addr(const struct domain *d, const struct gnttab_map_grant_ref *op)
+{
     uint64_t gfn = op->host_addr >> PAGE_SHIFT;
 
-    if ((op->flags & ~known) || !(op->flags & (GNTMAP_device_map | GNTMAP_host_map)))
-        return -EOPNOTSUPP;
-    if ((op->flags & GNTMAP_device_map) && !d->privileged)
-        return -EACCES;
     if (!(op->flags & GNTMAP_host_map))
         return 0;
     if (!IS_ALIGNED(op->host_addr, PAGE_SIZE) || !window_contains(d, gfn) || window_entry(d, gfn))
         return -ENXIO;
     return 0;
+}
+
+/* Everything that needs no state change, in Xen's order: flags, domain, ref, address. */
+static int check_map_request(struct domain *d, const struct gnttab_map_grant_ref *op,
+                             struct domain **granter)
+{
+    int rc = check_map_flags(d, op->flags);
+
+    if (rc)
+        return rc;
+    *granter = granter_of(d, op->dom);
+    if (!*granter)
+        return -ESRCH;
+    if (!gnttab_shared_entry(*granter, op->ref))
+        return -ENOENT;
+    return check_host_addr(d, op);
 }
 
 static void record_map(struct maptrack *mt, const struct gnttab_map_grant_ref *op, domid_t granter)
@@ -302,15 +324,10 @@ int gnttab_map(struct domain *d, const struct gnttab_map_grant_ref *op,
     struct domain *g;
     struct active_grant *act;
     grant_handle_t h;
-    int rc = check_map_request(d, op);
+    int rc = check_map_request(d, op, &g);
 
     if (rc)
         return rc;
-    g = granter_of(d, op->dom);
-    if (!g)
-        return -ESRCH;
-    if (!gnttab_shared_entry(g, op->ref))
-        return -ENOENT;
     rc = maptrack_get(d->grant, &h);
     if (rc)
         return rc;

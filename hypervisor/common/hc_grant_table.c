@@ -67,7 +67,7 @@ static long run_batch(struct vcpu *v, unsigned int cmd, gva_t uop, unsigned int 
             return -EFAULT;
         fn(d, &e);
         if (copy_to_guest(d, at, &e, size))
-            return -EFAULT; /* cannot happen: the range was checked, one CPU */
+            return -EFAULT; /* the op unmapped the window page holding the batch */
     }
     if (count > n) {
         struct hypercall_args again = {{cmd, uop.va + n * size, count - n}};

@@ -22,8 +22,8 @@
 #include "fuzz_hypercall_check.h"
 
 #define FAKE_MEM_BYTES (8ul << 20)
-#define PRIV_DOMID     0 /* domid 0, but not the global dom0: its shutdown must return */
-#define DOMU_DOMID     7
+#define PRIV_DOMID     FUZZ_HC_PRIV_DOMID /* not the global dom0: its shutdown must return */
+#define DOMU_DOMID     FUZZ_HC_DOMU_DOMID
 
 static const uint64_t hostile_addresses[] = {
     0,

@@ -60,6 +60,8 @@ enum fuzz_value_kind {
  * FUZZ_HC_GRANT_RO_PAGE read-only (ref FUZZ_HC_GRANT_RO_REF). Grant calls may
  * change the other domain's RW page, nothing else of it.
  */
+#define FUZZ_HC_PRIV_DOMID    0 /* the privileged domain (not the global dom0) */
+#define FUZZ_HC_DOMU_DOMID    7
 #define FUZZ_HC_GRANT_RW_REF  1
 #define FUZZ_HC_GRANT_RO_REF  2
 #define FUZZ_HC_GRANT_RW_PAGE 2

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include <public/elfnote.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/skiff.h>
 #include <public/sysctl.h>
@@ -364,6 +366,46 @@ static void seed_hypercall_ops(void)
     hc_write(&s, "sysctl-unprivileged");
 }
 
+/* Grant operations on the grants the harness sets up (fuzz_hypercall.h). */
+static void seed_hypercall_grants(void)
+{
+    const uint64_t win = SKIFF_GRANT_WINDOW_BASE;
+    struct gnttab_map_grant_ref map = {.host_addr = win + 4096,
+                                       .flags = GNTMAP_host_map,
+                                       .ref = FUZZ_HC_GRANT_RW_REF,
+                                       .dom = FUZZ_HC_PRIV_DOMID};
+    struct gnttab_unmap_grant_ref unmap = {.host_addr = win + 4096, .handle = 0};
+    struct gnttab_map_grant_ref dev = {
+        .flags = GNTMAP_device_map, .ref = FUZZ_HC_GRANT_RO_REF, .dom = FUZZ_HC_DOMU_DOMID};
+    struct gnttab_copy copy = {
+        .source = {.u.ref = FUZZ_HC_GRANT_RO_REF, .domid = FUZZ_HC_PRIV_DOMID, .offset = 16},
+        .dest = {.u.gmfn = 5, .domid = DOMID_SELF, .offset = 32},
+        .len = 100,
+        .flags = GNTCOPY_source_gref};
+    struct gnttab_query_size q = {.dom = DOMID_SELF};
+    struct hc_seed s = {.len = 0};
+
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_grant_table_op,
+            (uint64_t[5]){GNTTABOP_map_grant_ref, 0x7000, 1}, 1);
+    hc_patch(&s, 0x7000, &map, sizeof(map));
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_grant_table_op,
+            (uint64_t[5]){GNTTABOP_unmap_grant_ref, 0x7100, 1}, 1);
+    hc_patch(&s, 0x7100, &unmap, sizeof(unmap));
+    hc_write(&s, "grant-map-unmap");
+    hc_call(&s, 0, __HYPERVISOR_grant_table_op, (uint64_t[5]){GNTTABOP_map_grant_ref, 0x7000, 1},
+            1);
+    hc_patch(&s, 0x7000, &dev, sizeof(dev));
+    hc_write(&s, "grant-device-map");
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_grant_table_op,
+            (uint64_t[5]){GNTTABOP_copy, 0x8000, 1}, 1);
+    hc_patch(&s, 0x8000, &copy, sizeof(copy));
+    hc_write(&s, "grant-copy");
+    hc_call(&s, FUZZ_HC_UNPRIVILEGED, __HYPERVISOR_grant_table_op,
+            (uint64_t[5]){GNTTABOP_query_size, 0x8000, 1}, 1);
+    hc_patch(&s, 0x8000, &q, sizeof(q));
+    hc_write(&s, "grant-query-size");
+}
+
 /* Several calls in one input: later calls see what earlier ones left. */
 static void seed_hypercall_sequence(void)
 {
@@ -396,6 +438,7 @@ int main(int argc, char **argv)
     seed_hypercall_simple();
     seed_hypercall_console();
     seed_hypercall_ops();
+    seed_hypercall_grants();
     seed_hypercall_sequence();
     return 0;
 }

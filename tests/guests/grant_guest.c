@@ -20,6 +20,17 @@
  *   copy    N: the control page; N+16.. 256 pages (1 MiB) granted read-only;
  *           the mapper copies all of it with one GNTTABOP_copy batch of 512
  *           ops and checks every byte; the granter then ends every grant.
+ *   hostile N: the control page, N+1 read-only. The mapper attacks with
+ *           real hypercalls (HOSTILE.md G1-G4, G7, H2): refs beyond the
+ *           table, bad domains, refs not granted to it, a writable map of
+ *           a read-only grant, bad host addresses, a device map, wrong
+ *           handles, removing a grant page with memory_op, bad copies and
+ *           bad batch pointers; each gets its GNTST_* status or errno.
+ *   bench   N: the control page, N+1 a read-only data page. The mapper
+ *           measures a GNTTABOP_map_grant_ref + unmap pair and a 4 KiB
+ *           GNTTABOP_copy from the grant, best of 7 rounds, and prints
+ *           "BENCH <name> <value>" lines (instructions under -icount) for
+ *           tests/bench/run-bench.
  *
  * Both power off on success and crash on failure (dom0 reads the reason).
  */
@@ -32,6 +43,7 @@
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 #include <skiff/page_alloc.h>
+#include <skiff/time.h>
 
 #include "guest_test.h"
 
@@ -190,6 +202,21 @@ static void granter_copy(struct ctl *c, domid_t peer, grant_ref_t ref)
     printf("granter: 256 copy grants ended: ok\n");
 }
 
+static void granter_hostile(struct ctl *c, domid_t peer, grant_ref_t ref)
+{
+    uint8_t *ro = pages(1);
+
+    CHECK(gnttab_grant_access_ref(ref + 1, peer, gfn_of(ro), true) == 0, "grant ro");
+    c->state = ST_READY;
+    if (!wait_state(c, ST_MAPPER_DONE)) {
+        failures++;
+        return;
+    }
+    end_when_unused(ref);
+    CHECK(gnttab_end_access(ref + 1) == 0, "the ro grant was never mapped");
+    printf("granter: hostile mapper done, grants ended: ok\n");
+}
+
 static int granter(int argc, char **argv)
 {
     domid_t peer = (domid_t)arg_num(argc, argv, "peer");
@@ -215,6 +242,8 @@ static int granter(int argc, char **argv)
         granter_map(c, peer, ref);
     } else if (strcmp(test, "copy") == 0) {
         granter_copy(c, peer, ref);
+    } else if (strcmp(test, "hostile") == 0 || strcmp(test, "bench") == 0) {
+        granter_hostile(c, peer, ref);
     } else { /* zombie: ready, then wait to be destroyed */
         c->state = ST_READY;
         for (;;)
@@ -292,6 +321,210 @@ static void mapper_map(struct ctl *c, domid_t g, grant_ref_t ref, grant_handle_t
     CHECK(gnttab_unmap(c, hc, &st) == -EBADF && st == GNTST_bad_handle, "second unmap: %d", st);
 }
 
+/* One raw map; returns its status. */
+static int16_t raw_map(domid_t dom, grant_ref_t ref, uint64_t addr, uint32_t flags)
+{
+    struct gnttab_map_grant_ref op = {.host_addr = addr, .flags = flags, .ref = ref, .dom = dom};
+    long rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+
+    if (rc == 0 && op.status == GNTST_okay) { /* must not happen: undo and report */
+        struct gnttab_unmap_grant_ref u = {.handle = op.handle};
+        HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+    }
+    return rc ? (int16_t)0x7fff : op.status;
+}
+
+static int16_t raw_unmap(grant_handle_t h, uint64_t addr)
+{
+    struct gnttab_unmap_grant_ref u = {.host_addr = addr, .handle = h};
+
+    return HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1) ? 0x7fff : u.status;
+}
+
+static int16_t raw_copy(struct gnttab_copy c)
+{
+    return HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1) ? 0x7fff : c.status;
+}
+
+#define EXPECT_ST(expr, want)                                                    \
+    do {                                                                         \
+        int16_t st_ = (expr);                                                    \
+        CHECK(st_ == (want), "%s: status %d, want %d", #expr, st_, (int)(want)); \
+        checks++;                                                                \
+    } while (0)
+
+static void mapper_hostile(struct ctl *c, domid_t g, grant_ref_t ref, grant_handle_t hc)
+{
+    uint64_t win = start_info.grant_window_base, wend = win + start_info.grant_window_size;
+    uint64_t free_page = win, me = start_info.domid; /* guest-lib maps from the top */
+    uint8_t *own = pages(1);
+    unsigned int checks = 0;
+
+    /* G1 */
+    EXPECT_ST(raw_map(g, 100000, free_page, GNTMAP_host_map), GNTST_bad_gntref);
+    EXPECT_ST(raw_map(g, ~0u, free_page, GNTMAP_host_map), GNTST_bad_gntref);
+    EXPECT_ST(raw_map(DOMID_SELF, ref, free_page, GNTMAP_host_map), GNTST_bad_domain);
+    EXPECT_ST(raw_map((domid_t)me, ref, free_page, GNTMAP_host_map), GNTST_bad_domain);
+    EXPECT_ST(raw_map(250, ref, free_page, GNTMAP_host_map), GNTST_bad_domain);
+    EXPECT_ST(raw_map(DOMID_FIRST_RESERVED + 3, ref, free_page, GNTMAP_host_map), GNTST_bad_domain);
+    /* G2 */
+    EXPECT_ST(raw_map(g, ref + 2, free_page, GNTMAP_host_map), GNTST_permission_denied);
+    EXPECT_ST(raw_map(g, ref + 1, free_page, GNTMAP_host_map), GNTST_permission_denied);
+    EXPECT_ST(raw_map(g, ref + 1, 0, GNTMAP_device_map), GNTST_permission_denied);
+    EXPECT_ST(raw_map(g, ref + 1, free_page, GNTMAP_host_map | GNTMAP_contains_pte),
+              GNTST_general_error);
+    /* G3 */
+    EXPECT_ST(raw_map(g, ref + 1, free_page + 8, GNTMAP_host_map | GNTMAP_readonly),
+              GNTST_bad_virt_addr);
+    EXPECT_ST(raw_map(g, ref + 1, (uint64_t)(uintptr_t)own, GNTMAP_host_map | GNTMAP_readonly),
+              GNTST_bad_virt_addr);
+    EXPECT_ST(raw_map(g, ref + 1, wend, GNTMAP_host_map | GNTMAP_readonly), GNTST_bad_virt_addr);
+    EXPECT_ST(raw_map(g, ref + 1, win - PAGE, GNTMAP_host_map | GNTMAP_readonly),
+              GNTST_bad_virt_addr);
+    EXPECT_ST(raw_map(g, ref + 1, (uint64_t)(uintptr_t)c, GNTMAP_host_map | GNTMAP_readonly),
+              GNTST_bad_virt_addr); /* already mapped there */
+    EXPECT_ST(raw_map(g, ref + 1, 0xffff800000000000ull, GNTMAP_host_map | GNTMAP_readonly),
+              GNTST_bad_virt_addr);
+    /* G4 */
+    EXPECT_ST(raw_unmap(9999, 0), GNTST_bad_handle);
+    EXPECT_ST(raw_unmap(hc + 1, 0), GNTST_bad_handle);
+    EXPECT_ST(raw_unmap(hc, free_page), GNTST_bad_virt_addr);
+    struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = gfn_of(c)};
+    CHECK(HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &r) == -EINVAL,
+          "remove_from_physmap of a grant page");
+    CHECK(c->data[0] == pattern(g, 0), "the control page is still mapped");
+    /* G7 */
+    struct gnttab_copy cp = {.source = {.u.ref = ref + 1, .domid = g},
+                             .dest = {.u.gmfn = gfn_of(own), .domid = DOMID_SELF},
+                             .len = 0,
+                             .flags = GNTCOPY_source_gref};
+    EXPECT_ST(raw_copy(cp), GNTST_okay);
+    cp.len = 100;
+    cp.source.offset = 4000;
+    EXPECT_ST(raw_copy(cp), GNTST_bad_copy_arg);
+    cp.source.offset = 0;
+    cp.dest.offset = 65535;
+    EXPECT_ST(raw_copy(cp), GNTST_bad_copy_arg);
+    cp.dest.offset = 0;
+    cp.dest.domid = g; /* a frame of another domain */
+    EXPECT_ST(raw_copy(cp), GNTST_permission_denied);
+    cp.dest.domid = DOMID_SELF;
+    cp.dest.u.gmfn = 1ull << 40; /* beyond RAM */
+    EXPECT_ST(raw_copy(cp), GNTST_bad_page);
+    struct gnttab_copy into_ro = {.source = {.u.gmfn = gfn_of(own), .domid = DOMID_SELF},
+                                  .dest = {.u.ref = ref + 1, .domid = g},
+                                  .len = 8,
+                                  .flags = GNTCOPY_dest_gref};
+    EXPECT_ST(raw_copy(into_ro), GNTST_permission_denied);
+    /* H2, H3: the batch itself */
+    uint64_t ram_end = start_info.mem_bytes;
+    CHECK(HYPERVISOR_grant_table_op(GNTTABOP_copy, (void *)(uintptr_t)(ram_end - 8), 1) == -EFAULT,
+          "batch straddling the end of RAM");
+    CHECK(HYPERVISOR_grant_table_op(GNTTABOP_copy, (void *)0xffff800000000000ull, 1) == -EFAULT,
+          "batch in hypervisor space");
+    CHECK(HYPERVISOR_grant_table_op(GNTTABOP_copy, &cp, 0x7fffffff) == -EINVAL, "huge count");
+    CHECK(HYPERVISOR_grant_table_op(99, &cp, 1) == -ENOSYS, "unknown cmd");
+    struct gnttab_set_version v = {.version = 2};
+    CHECK(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &v, 1) == -EOPNOTSUPP, "version 2");
+    printf("mapper: %u hostile grant operations refused: ok\n", checks);
+    c->state = ST_MAPPER_DONE;
+}
+
+/* ---- bench ---- */
+
+#define BENCH_ROUNDS 7
+#define BENCH_OPS    2000
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+struct bench {
+    domid_t g;
+    grant_ref_t ref;
+    uint64_t win_addr;
+    uint8_t *own;
+};
+
+static void op_map_unmap(struct bench *b)
+{
+    struct gnttab_map_grant_ref m = {.host_addr = b->win_addr,
+                                     .flags = GNTMAP_host_map |
+                                              GNTMAP_readonly, /* the granter grants it read-only */
+                                     .ref = b->ref,
+                                     .dom = b->g};
+    struct gnttab_unmap_grant_ref u = {.host_addr = b->win_addr};
+
+    HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+    u.handle = m.handle;
+    HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+    if (m.status != GNTST_okay || u.status != GNTST_okay)
+        failures++;
+}
+
+static void op_copy(struct bench *b)
+{
+    struct gnttab_copy c = {.source = {.u.ref = b->ref, .domid = b->g},
+                            .dest = {.u.gmfn = gfn_of(b->own), .domid = DOMID_SELF},
+                            .len = PAGE,
+                            .flags = GNTCOPY_source_gref};
+
+    HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1);
+    if (c.status != GNTST_okay)
+        failures++;
+}
+
+static void op_none(struct bench *b)
+{
+    __asm__ volatile("" ::"r"(b) : "memory");
+}
+
+/* Best of BENCH_ROUNDS rounds of BENCH_OPS calls: TSC ticks and ns per op. */
+static void measure(void (*op)(struct bench *), struct bench *b, uint64_t *tsc, uint64_t *ns)
+{
+    *tsc = *ns = UINT64_MAX;
+    for (int r = 0; r < BENCH_ROUNDS; r++) {
+        uint64_t t0 = rdtsc(), n0 = monotonic_ns();
+        for (int i = 0; i < BENCH_OPS; i++)
+            op(b);
+        uint64_t t = rdtsc() - t0, n = monotonic_ns() - n0;
+        *tsc = t < *tsc ? t : *tsc;
+        *ns = n < *ns ? n : *ns;
+    }
+}
+
+static void report(const char *name, void (*op)(struct bench *), struct bench *b, uint64_t empty)
+{
+    uint64_t tsc, ns;
+
+    measure(op, b, &tsc, &ns);
+    tsc = tsc > empty ? tsc - empty : 0;
+    /* Under -icount one TSC tick is one instruction (tests/bench/run-bench). */
+    printf("mapper: BENCH %s %lu.%02lu per-op\n", name, (unsigned long)(tsc / BENCH_OPS),
+           (unsigned long)(tsc * 100 / BENCH_OPS % 100));
+    printf("mapper: BENCH %s_ns %lu.%02lu ns\n", name, (unsigned long)(ns / BENCH_OPS),
+           (unsigned long)(ns * 100 / BENCH_OPS % 100));
+}
+
+static void mapper_bench(struct ctl *c, domid_t g, grant_ref_t ref)
+{
+    struct bench b = {.g = g,
+                      .ref = ref + 1,
+                      .win_addr = start_info.grant_window_base, /* guest-lib maps from the top */
+                      .own = pages(1)};
+    uint64_t empty, empty_ns;
+
+    measure(op_none, &b, &empty, &empty_ns);
+    report("grant_map_unmap", op_map_unmap, &b, empty);
+    report("grant_copy_4k", op_copy, &b, empty);
+    CHECK(failures == 0, "a measured grant operation failed");
+    c->state = ST_MAPPER_DONE;
+}
+
 static void mapper_zombie(struct ctl *c, domid_t g, evtchn_port_t port)
 {
     struct evtchn_status st;
@@ -363,6 +596,12 @@ static int mapper(int argc, char **argv)
     printf("mapper: mapped ref %u of domain %u: pattern ok\n", ref, g);
     if (strcmp(test, "map") == 0) {
         mapper_map(c, g, ref, hc);
+    } else if (strcmp(test, "bench") == 0) {
+        mapper_bench(c, g, ref);
+        CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap control page");
+    } else if (strcmp(test, "hostile") == 0) {
+        mapper_hostile(c, g, ref, hc);
+        CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap control page");
     } else if (strcmp(test, "zombie") == 0) {
         mapper_zombie(c, g, port);
         CHECK(gnttab_unmap(c, hc, NULL) == 0, "unmap the zombie's page");

@@ -6,8 +6,10 @@
  * continuations, and that nothing leaks when domains go.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include <public/domctl.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <skiff/errno.h>
@@ -18,6 +20,7 @@
 #include <skiff/hypercall.h>
 
 #include "core_test.h"
+#include "grant_racer.h"
 
 #define RAM_PAGES 64
 #define WIN(i)    ((WINDOW_BASE_GFN + (i)) << PAGE_SHIFT) /* window page i's address */
@@ -220,6 +223,68 @@ START_TEST(max_frames_configurable)
     ck_assert_int_eq(gnttab_map_table_frame(d, GNTTAB_MAX_FRAMES, WINDOW_BASE_GFN + 1), -EINVAL);
     domain_destroy(d);
     ck_assert_ptr_null(domain_create(&too_big));
+}
+END_TEST
+
+/* ---- the toolstack's view: createdomain and getdomaininfo ---- */
+
+static long domctl(struct skiff_domctl *op)
+{
+    struct hypercall_args a = {{SCRATCH}};
+    long rc;
+
+    op->interface_version = SKIFF_DOMCTL_INTERFACE_VERSION;
+    core_guest_write(d0, SCRATCH, op, sizeof(*op));
+    rc = hypercall_dispatch(d0->vcpu[0], __HYPERVISOR_domctl, &a);
+    core_guest_read(d0, SCRATCH, op, sizeof(*op));
+    return rc;
+}
+
+static struct skiff_domctl_getdomaininfo info_of(domid_t id)
+{
+    struct skiff_domctl op = {.cmd = SKIFF_DOMCTL_getdomaininfo, .domain = id};
+
+    ck_assert_int_eq(domctl(&op), 0);
+    ck_assert_uint_eq(op.domain, id);
+    return op.u.getdomaininfo;
+}
+
+static long create_with_frames(uint32_t frames, uint32_t pad)
+{
+    struct skiff_domctl op = {.cmd = SKIFF_DOMCTL_createdomain};
+
+    op.u.createdomain.max_pages = 256;
+    op.u.createdomain.max_grant_frames = frames;
+    op.u.createdomain.pad = pad;
+    strcpy(op.u.createdomain.name, "sized");
+    return domctl(&op) ?: op.domain;
+}
+
+START_TEST(domctl_grant_frames_and_counts)
+{
+    grant_handle_t h;
+    long id;
+
+    ck_assert_int_eq(create_with_frames(GNTTAB_MAX_FRAMES + 1, 0), -EINVAL);
+    ck_assert_int_eq(create_with_frames(4, 1), -EINVAL);
+    id = create_with_frames(16, 0);
+    ck_assert_int_gt(id, 2);
+    ck_assert_uint_eq(info_of((domid_t)id).max_grant_frames, 16);
+    ck_assert_uint_eq(info_of((domid_t)id).nr_grant_frames, 0);
+    domain_destroy(domain_by_id((domid_t)id));
+    ck_assert_int_eq(create_with_frames(0, 0), id); /* 0: the default */
+    ck_assert_uint_eq(info_of((domid_t)id).max_grant_frames, GNTTAB_DEFAULT_FRAMES);
+    domain_destroy(domain_by_id((domid_t)id));
+
+    grant(d2, 1, 1, 5, GTF_permit_access);
+    ck_assert_int_eq(map_host(d1, 2, 1, 1, false, &h), GNTST_okay);
+    ck_assert_uint_eq(info_of(1).nr_grant_maps, 1);
+    ck_assert_uint_eq(info_of(1).nr_grants_active, 0);
+    ck_assert_uint_eq(info_of(2).nr_grants_active, 1);
+    ck_assert_uint_eq(info_of(2).nr_grant_frames, 1);
+    ck_assert_int_eq(unmap(d1, h), GNTST_okay);
+    ck_assert_uint_eq(info_of(1).nr_grant_maps, 0);
+    ck_assert_uint_eq(info_of(2).nr_grants_active, 0);
 }
 END_TEST
 
@@ -629,6 +694,56 @@ START_TEST(g5_interleaved_mappers)
         ck_assert_uint_eq(flags_of(d0, r) & (GTF_reading | GTF_writing), 0);
     ck_assert_uint_eq(gnttab_grants_active(d0), 0);
     ck_assert_uint_eq(d0->refs, 0);
+}
+END_TEST
+
+/*
+ * The granter's vCPU on another CPU rewrites the entry while the mapper maps
+ * and unmaps (a real host thread: the entry is the only state a guest
+ * writes concurrently). Polite: compare-and-swap keeping the in-use flags,
+ * as a granter that follows the protocol does. Hostile: plain stores.
+ */
+static void race_granter(bool polite)
+{
+    uint32_t *word = (uint32_t *)(void *)entry(d0, 1);
+    unsigned long ok = 0, refused = 0, writes;
+
+    grant(d0, 1, 1, 5, GTF_permit_access);
+    ck_assert_int_eq(grant_racer_start(word, 1u << 16 | GTF_permit_access,
+                                       2u << 16 | GTF_permit_access | GTF_readonly, polite,
+                                       GTF_reading | GTF_writing),
+                     0);
+    for (unsigned long spins = 0; grant_racer_writes() < 1000 && spins < 4000000000ul; spins++)
+        __asm__ volatile("pause");
+    for (int i = 0; i < 20000; i++) {
+        grant_handle_t h;
+        int st = map_host(d1, 0, 1, 1, i & 1, &h);
+        CORE_CHECK(st == GNTST_okay || st == GNTST_permission_denied || st == GNTST_general_error,
+                   "map while the granter rewrites: %d", st);
+        if (st != GNTST_okay) {
+            refused++;
+            continue;
+        }
+        ok++;
+        CORE_CHECK(win_mfn(d1, 1) == ram_mfn(d0, 5), "mapped the granted frame");
+        if (polite) /* a granter that keeps the in-use flags cannot hide the mapping */
+            CORE_CHECK(entry(d0, 1)->flags & GTF_reading, "GTF_reading while mapped");
+        CORE_CHECK(unmap(d1, h) == GNTST_okay, "unmap");
+    }
+    writes = grant_racer_stop();
+    ck_assert_uint_eq(gnttab_grants_active(d0), 0);
+    ck_assert_uint_eq(gnttab_maps_held(d1), 0);
+    ck_assert_uint_eq(d0->refs, 0);
+    if (polite)
+        ck_assert_uint_eq(flags_of(d0, 1) & (GTF_reading | GTF_writing), 0);
+    printf("granter race (%s): %lu maps, %lu refused, %lu rewrites\n",
+           polite ? "polite" : "hostile", ok, refused, writes);
+}
+
+START_TEST(g5_granter_rewrites_concurrently)
+{
+    race_granter(true);
+    race_granter(false);
 }
 END_TEST
 
@@ -1042,6 +1157,7 @@ static Suite *grant_suite(void)
     tcase_add_test(t, table_frames_bad_requests);
     tcase_add_test(t, table_frame_removed_stays_in_table);
     tcase_add_test(t, max_frames_configurable);
+    tcase_add_test(t, domctl_grant_frames_and_counts);
     tcase_add_test(t, g1_bad_refs_and_domains);
     tcase_add_test(t, g1_granter_without_table);
     tcase_add_test(t, g2_not_granted_to_me);
@@ -1059,6 +1175,7 @@ static Suite *grant_suite(void)
     tcase_add_test(t, g4_maptrack_runs_out);
     tcase_add_test(t, g4_maptrack_limit_device_maps);
     tcase_add_test(t, g5_interleaved_mappers);
+    tcase_add_test(t, g5_granter_rewrites_concurrently);
     tcase_add_test(t, g6_revoke_fails_while_mapped);
     tcase_add_test(t, g6_plain_rewrite_while_mapped);
     tcase_add_test(t, g6_flags_forged_by_granter);
