@@ -579,8 +579,6 @@ static int add_item(struct cfg_parser *ps, const struct key_def *k, const struct
 
     if (!k)
         return 0;
-    if (!k->list)
-        return cfg_error(ps, t->line, -EINVAL, "%s: expected a single value, not a list", k->name);
     if (t->type != T_STRING)
         return cfg_error(ps, t->line, -EINVAL, "%s: expected quoted strings in the list", k->name);
     if (k->id == K_DISK) {
@@ -671,6 +669,8 @@ static int parse_value(struct cfg_parser *ps, const struct key_def *k)
 
     if ((rc = lex(ps, &t)))
         return rc;
+    if (t.type == T_LBRACK && k && !k->list) /* even [ ]: it would leave the key unset */
+        return cfg_error(ps, t.line, -EINVAL, "%s: expected a single value, not a list", k->name);
     if (t.type == T_LBRACK)
         return parse_list(ps, k, t.line);
     if (t.type == T_STRING || t.type == T_NUMBER)

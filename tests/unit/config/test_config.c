@@ -273,6 +273,8 @@ static const struct bad_case bad_cases[] = {
     {"disk = 'a,,xvda'\n", -EINVAL, "t.cfg:1: disk: expected a list, like disk = [ '...' ]"},
     {"disk = [ 1 ]\n", -EINVAL, "t.cfg:1: disk: expected quoted strings in the list"},
     {"name = [ 'a' ]\n", -EINVAL, "t.cfg:1: name: expected a single value, not a list"},
+    {"name = 'd'\nkernel = [\n]\n", -EINVAL, /* fuzz_config found it: kernel was left unset */
+     "t.cfg:2: kernel: expected a single value, not a list"},
     {"name = 12\n", -EINVAL, "t.cfg:1: name: expected a quoted string"},
     {"name += 'a'\n", -EINVAL, "t.cfg:1: name: '+=' only appends to lists"},
     {"disk = []\ndisk = []\n", -EINVAL, "t.cfg:2: disk: set twice (first on line 1)"},
