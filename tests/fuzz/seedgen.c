@@ -1,9 +1,10 @@
 /*
  * seedgen.c - writes the fuzzers' seed corpora at build time: valid ELF
  * images (checked with elf_parse), start-info trees from start_info_build(),
- * command lines, and encoded hypercalls (fuzz_hypercall.h).
+ * command lines, encoded hypercalls (fuzz_hypercall.h) and xl-style domain
+ * configs.
  *
- *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall}/
+ *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall,config}/
  */
 #include <elf.h>
 #include <errno.h>
@@ -424,6 +425,31 @@ static void seed_hypercall_sequence(void)
     hc_write(&s, "sequence");
 }
 
+/* ---- domain configs (dom0-tools/config) ---- */
+
+static void seed_config(void)
+{
+    static const char *const files[] = {
+        "name = \"hello\"\nkernel = \"hello.elf\"\nmemory = 8\nvcpus = 1\n",
+        "# all keys\nname = 'web'\nkernel = 'web.elf'\nmemory = 0x20; vcpus = 2\n"
+        "cmdline = \"console=hvc0 \\x41\\101\\t\"\non_poweroff = 'preserve'\n"
+        "on_reboot = 'destroy'\non_crash = 'restart'\ntype = 'pv'\nbuilder = 'generic'\n",
+        "name=\"d\"\r\nkernel=\"k\"\r\nroot = '/dev/xvda1'\r\nextra = 'quiet'\r\n",
+        "name = 'd'\nkernel = 'k'\ndisk = [\n  'format=raw, vdev=xvda, access=rw, target=a,b',\n"
+        "  'data.img,raw,xvdb,ro', # comment\n  'vdev=hdc, e.img, discard',\n]\n"
+        "disk += [ 'f.img,,sda' ]\n",
+        "name = 'd'\nkernel = 'k'\nvif = [ 'mac=00:16:3e:00:00:01, bridge=xenbr0, ip=10.0.0.2',\n"
+        "  'bridge=br0, model=e1000', '' ]\nmaxmem = 512\nvfb = [ 'vnc=1' ]\n",
+        "name = 'd'\nkernel = 'k'\ncmdline = 'x'\nextra = 'y'",
+    };
+    char name[32];
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(name, sizeof(name), "config-%zu", i);
+        write_seed("config", name, files[i], strlen(files[i]));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -440,5 +466,6 @@ int main(int argc, char **argv)
     seed_hypercall_ops();
     seed_hypercall_grants();
     seed_hypercall_sequence();
+    seed_config();
     return 0;
 }
