@@ -82,6 +82,25 @@ void dom0_list_selftests(void);
 
 /* The interactive prompt on the hypervisor console. Returns when asked to power off. */
 void dom0_shell(void);
+/* Runs one prompt command (the line is modified); false when it was poweroff. */
+bool dom0_run_command(char *line);
+
+/* ---- cli.c: xl-like verbs ---- */
+
+/* The domain named by a name or a number: 0, -ESRCH, or -EINVAL (empty). */
+int cli_find_domain(const char *what, domid_t *id);
+/* xl list: Name, ID, Mem, VCPUs, State, Time(s). */
+void cli_list(void);
+/* create <file.cfg>: parse an xl config from the store and build it. */
+int cli_create_from_config(const char *file);
+/* destroy/shutdown/reboot/pause/unpause <dom>; false if cmd is none of them. */
+bool cli_domain_verb(const char *cmd, const char *arg);
+void cli_info(void);
+void cli_uptime(void);
+/* Runs commands, one per line or separated by ';' (echoed with the prompt). */
+void cli_run_script(const char *text, size_t len);
+/* Runs a script from the boot store. */
+int cli_run_store_script(const char *file);
 
 /* ---- store.c: the boot store (module "store", a ustar archive) ---- */
 

@@ -1,7 +1,9 @@
 /*
- * main.c - the control domain's entry: print the banner, then either run the
- * self-test its command line names (selftest=<name>) and power off, or offer
- * the console prompt.
+ * main.c - the control domain's entry: print the banner, then run the
+ * self-test its command line names (selftest=<name>) and power off; or run
+ * a script of prompt commands (a boot module named "exec", as
+ * `./skiff run --exec` passes it, or run=<file in the boot store>) and power
+ * off; or offer the console prompt.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,13 +28,32 @@ void dom0_banner(void)
                start_info.modules[i].cmdline);
 }
 
+/* The boot module whose command line is "exec": commands to run unattended. */
+static bool run_exec_module(void)
+{
+    for (unsigned int i = 0; i < start_info.nr_modules; i++) {
+        if (strcmp(start_info.modules[i].cmdline, "exec") == 0) {
+            cli_run_script((const char *)(uintptr_t)start_info.modules[i].base,
+                           (size_t)start_info.modules[i].size);
+            return true;
+        }
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     dom0_banner();
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "selftest=", 9) == 0)
             return dom0_selftest(argv[i] + 9) < 0 ? 1 : 0;
+        if (strncmp(argv[i], "run=", 4) == 0) {
+            cli_run_store_script(argv[i] + 4);
+            return 0;
+        }
     }
+    if (run_exec_module())
+        return 0;
     dom0_shell();
     return 0;
 }

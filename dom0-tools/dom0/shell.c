@@ -1,9 +1,9 @@
 /*
- * shell.c - dom0's first prompt on the hypervisor console: a handful of
- * commands (help, info, physinfo, store, create, list, destroy, selftest,
- * poweroff, reboot, crash). The toolstack's full xl-like CLI replaces it
- * later. Input is polled with CONSOLEIO_read; while waiting the domain
- * yields, so the domains it started run.
+ * shell.c - dom0's prompt on the hypervisor console: reads a line and runs
+ * it (help, info, physinfo, uptime, store, create, list, destroy, shutdown,
+ * reboot, pause, unpause, selftest, run, poweroff, crash; the xl-like verbs
+ * live in cli.c). Input is polled with CONSOLEIO_read; while waiting the
+ * domain yields, so the domains it started run.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,17 +64,23 @@ static void show_physinfo(void)
 
 static void help(void)
 {
-    printf("commands:\n"
+    printf("commands (<dom> is a domain name or id):\n"
            "  help               this list\n"
-           "  info               dom0's banner again\n"
-           "  physinfo           memory, CPUs and timers of the machine\n"
-           "  store              the guest images in the boot store\n"
+           "  info               the hypervisor, CPUs, memory, scheduler\n"
+           "  physinfo           memory, CPUs and timers of the machine in detail\n"
+           "  uptime             time since boot\n"
+           "  store              the files in the boot store (images, configs, scripts)\n"
+           "  create <file.cfg>  build and start a domain from an xl config in the store\n"
            "  create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line]\n"
            "                     build and start a domain from a boot-store image\n"
-           "  list               the domains, their pages, state and CPU time\n"
-           "  destroy <id>       destroy a domain\n"
+           "  list               the domains: Name, ID, Mem, VCPUs, State, Time(s)\n"
+           "  destroy <dom>      destroy a domain at once\n"
+           "  shutdown <dom>     shut a domain down (poweroff)\n"
+           "  reboot <dom>       shut a domain down with reason reboot\n"
+           "  pause <dom>        stop running a domain; unpause <dom> goes on\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
-           "  poweroff | reboot  shut dom0 down (and with it the machine)\n"
+           "  run <file>         run the commands in a boot-store file\n"
+           "  poweroff           shut dom0 down (and with it the machine)\n"
            "  crash              crash dom0 on purpose (to see the report)\n");
 }
 
@@ -170,26 +176,15 @@ static void cmd_create(char *args)
                (unsigned long)spec.mem_mib);
 }
 
-static void cmd_destroy(const char *arg)
+static bool ends_with(const char *s, const char *suffix)
 {
-    unsigned long id;
-    int rc;
+    size_t a = strlen(s), b = strlen(suffix);
 
-    if (!arg || !parse_number(arg, DOMID_FIRST_RESERVED - 1, &id)) {
-        printf("destroy: usage: destroy <domain id>\n");
-        return;
-    }
-    rc = domctl_destroy((domid_t)id);
-    if (rc == -ESRCH)
-        printf("destroy: no domain %lu\n", id);
-    else if (rc == -EINVAL)
-        printf("destroy: domain %lu is dom0 itself\n", id);
-    else if (rc)
-        printf("destroy: domain %lu: error %d\n", id, rc);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
 /* Returns false when the shell should end. */
-static bool run_command(char *line)
+bool dom0_run_command(char *line)
 {
     char *arg = strchr(line, ' ');
 
@@ -200,17 +195,26 @@ static bool run_command(char *line)
     if (strcmp(line, "help") == 0) {
         help();
     } else if (strcmp(line, "info") == 0) {
-        dom0_banner();
+        cli_info();
     } else if (strcmp(line, "physinfo") == 0) {
         show_physinfo();
     } else if (strcmp(line, "store") == 0) {
         store_print();
+    } else if (strcmp(line, "create") == 0 && arg && ends_with(arg, ".cfg") && !strchr(arg, ' ')) {
+        cli_create_from_config(arg);
     } else if (strcmp(line, "create") == 0) {
         cmd_create(arg);
     } else if (strcmp(line, "list") == 0) {
-        domains_print_list();
-    } else if (strcmp(line, "destroy") == 0) {
-        cmd_destroy(arg);
+        cli_list();
+    } else if (strcmp(line, "uptime") == 0) {
+        cli_uptime();
+    } else if (strcmp(line, "run") == 0) {
+        if (arg && *arg)
+            cli_run_store_script(arg);
+        else
+            printf("run: missing file (a script in the boot store)\n");
+    } else if (cli_domain_verb(line, arg)) {
+        /* done */
     } else if (strcmp(line, "selftest") == 0) {
         if (arg && *arg)
             dom0_selftest(arg);
@@ -218,8 +222,6 @@ static bool run_command(char *line)
             dom0_list_selftests();
     } else if (strcmp(line, "poweroff") == 0) {
         return false;
-    } else if (strcmp(line, "reboot") == 0) {
-        guest_shutdown(SHUTDOWN_reboot);
     } else if (strcmp(line, "crash") == 0) {
         *(volatile int *)0 = 1;
     } else {
@@ -237,5 +239,5 @@ void dom0_shell(void)
         printf("skiff> ");
         console_flush();
         read_line(line, sizeof(line));
-    } while (run_command(line));
+    } while (dom0_run_command(line));
 }
