@@ -132,9 +132,11 @@ int cli_create_from_config(const char *file)
                                .mem_mib = cfg.memory_mib,
                                .cmdline = cfg.cmdline[0] ? cfg.cmdline : NULL};
     rc = domains_create(&spec, &id, &why);
-    if (rc == 0)
+    if (rc == 0) {
         printf("create: domain %u (%s) started from %s (%lu MiB)\n", id, cfg.name, cfg.kernel,
                (unsigned long)cfg.memory_mib);
+        lifecycle_manage(id, &cfg);
+    }
     return rc;
 }
 
@@ -172,9 +174,11 @@ bool cli_domain_verb(const char *cmd, const char *arg)
         printf("%s: not for dom0 itself (use poweroff)\n", cmd);
         return true;
     }
-    if (strcmp(cmd, "destroy") == 0)
+    if (strcmp(cmd, "destroy") == 0) {
         rc = domctl_destroy(id);
-    else if (strcmp(cmd, "shutdown") == 0)
+        if (rc == 0)
+            lifecycle_forget(id);
+    } else if (strcmp(cmd, "shutdown") == 0)
         rc = remote_shutdown(id, SHUTDOWN_poweroff);
     else if (strcmp(cmd, "reboot") == 0)
         rc = remote_shutdown(id, SHUTDOWN_reboot);
@@ -237,6 +241,7 @@ void cli_run_script(const char *text, size_t len)
             n = 0;
             if (!*cmd || *cmd == '#')
                 continue;
+            lifecycle_service();
             printf("skiff> %s\n", cmd);
             if (!dom0_run_command(cmd))
                 return;

@@ -97,6 +97,17 @@ int cli_create_from_config(const char *file);
 bool cli_domain_verb(const char *cmd, const char *arg);
 void cli_info(void);
 void cli_uptime(void);
+/* ---- lifecycle.c: on_poweroff / on_reboot / on_crash of config domains ---- */
+struct domain_config;
+/* Watches domain id, created from cfg, for its on_* actions. */
+void lifecycle_manage(domid_t id, const struct domain_config *cfg);
+/* Stops watching id (destroyed from the prompt). */
+void lifecycle_forget(domid_t id);
+/* Carries out the actions of watched domains that have stopped. */
+void lifecycle_service(void);
+/* Sleeps ms, carrying out actions as domains stop. */
+void lifecycle_sleep_ms(unsigned int ms);
+
 /* Runs commands, one per line or separated by ';' (echoed with the prompt). */
 void cli_run_script(const char *text, size_t len);
 /* Runs a script from the boot store. */

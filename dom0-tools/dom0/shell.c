@@ -17,6 +17,7 @@
 #include "domctl.h"
 
 #define SHELL_LINE_MAX 256
+#define POLL_INPUT_MS  10
 
 static size_t read_line(char *line, size_t size)
 {
@@ -25,7 +26,7 @@ static size_t read_line(char *line, size_t size)
     for (;;) {
         char c;
         if (HYPERVISOR_console_io(CONSOLEIO_read, 1, &c) != 1) {
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+            lifecycle_sleep_ms(POLL_INPUT_MS); /* and carry out on_* actions meanwhile */
             continue;
         }
         if (c == '\r' || c == '\n') {
@@ -80,6 +81,7 @@ static void help(void)
            "  pause <dom>        stop running a domain; unpause <dom> goes on\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
            "  run <file>         run the commands in a boot-store file\n"
+           "  sleep <ms>         wait (domains run; on_* actions are carried out)\n"
            "  poweroff           shut dom0 down (and with it the machine)\n"
            "  crash              crash dom0 on purpose (to see the report)\n");
 }
@@ -208,6 +210,12 @@ bool dom0_run_command(char *line)
         cli_list();
     } else if (strcmp(line, "uptime") == 0) {
         cli_uptime();
+    } else if (strcmp(line, "sleep") == 0) {
+        unsigned long ms;
+        if (arg && parse_number(arg, 600000, &ms))
+            lifecycle_sleep_ms((unsigned int)ms);
+        else
+            printf("sleep: usage: sleep <milliseconds> (at most 600000)\n");
     } else if (strcmp(line, "run") == 0) {
         if (arg && *arg)
             cli_run_store_script(arg);
