@@ -220,6 +220,52 @@ void cli_uptime(void)
            (unsigned long)(s / 60 % 60), (unsigned long)(s % 60), domains_count());
 }
 
+/* ---- dmesg ---- */
+
+static int read_console(uint64_t *index, char *buf, uint32_t size, uint32_t *got, uint64_t *head)
+{
+    struct skiff_sysctl op = {.cmd = SKIFF_SYSCTL_readconsole,
+                              .interface_version = SKIFF_SYSCTL_INTERFACE_VERSION};
+    int rc;
+
+    op.u.readconsole.buffer = buf;
+    op.u.readconsole.count = size;
+    op.u.readconsole.index = *index;
+    rc = (int)HYPERVISOR_sysctl(&op);
+    if (rc == 0) {
+        *got = op.u.readconsole.count;
+        *index = op.u.readconsole.index;
+        *head = op.u.readconsole.head;
+    }
+    return rc;
+}
+
+/* The hypervisor's recent console output, read once up to where it was when we started. */
+void cli_dmesg(void)
+{
+    static char buf[1024];
+    uint64_t index = 0, head, end = 0;
+    uint32_t got;
+    bool first = true;
+
+    do {
+        if (read_console(&index, buf, sizeof(buf), &got, &head)) {
+            printf("dmesg: cannot read the hypervisor's console\n");
+            return;
+        }
+        if (first) {
+            end = head;
+            printf("dmesg: the last %lu of %lu bytes the hypervisor console printed:\n",
+                   (unsigned long)(head - (index - got)), (unsigned long)head);
+            first = false;
+        }
+        if (index > end)
+            got -= (uint32_t)(index - end);
+        printf("%.*s", (int)got, buf);
+    } while (got > 0 && index < end);
+    printf("dmesg: end\n");
+}
+
 /* ---- scripts ---- */
 
 /* Runs each line (or ';'-separated part) of text as a prompt command, echoed. */

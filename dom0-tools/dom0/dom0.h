@@ -97,6 +97,8 @@ int cli_create_from_config(const char *file);
 bool cli_domain_verb(const char *cmd, const char *arg);
 void cli_info(void);
 void cli_uptime(void);
+/* The hypervisor's recent console output (sysctl readconsole). */
+void cli_dmesg(void);
 /* ---- lifecycle.c: on_poweroff / on_reboot / on_crash of config domains ---- */
 struct domain_config;
 /* Watches domain id, created from cfg, for its on_* actions. */

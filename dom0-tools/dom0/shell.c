@@ -70,6 +70,7 @@ static void help(void)
            "  info               the hypervisor, CPUs, memory, scheduler\n"
            "  physinfo           memory, CPUs and timers of the machine in detail\n"
            "  uptime             time since boot\n"
+           "  dmesg              the hypervisor's recent console output\n"
            "  store              the files in the boot store (images, configs, scripts)\n"
            "  create <file.cfg>  build and start a domain from an xl config in the store\n"
            "  create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line]\n"
@@ -210,6 +211,8 @@ bool dom0_run_command(char *line)
         cli_list();
     } else if (strcmp(line, "uptime") == 0) {
         cli_uptime();
+    } else if (strcmp(line, "dmesg") == 0) {
+        cli_dmesg();
     } else if (strcmp(line, "sleep") == 0) {
         unsigned long ms;
         if (arg && parse_number(arg, 600000, &ms))

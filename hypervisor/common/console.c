@@ -77,6 +77,21 @@ size_t console_read_log(char *buf, size_t n)
     return n;
 }
 
+size_t console_read_log_from(uint64_t *index, char *buf, size_t n, uint64_t *head)
+{
+    uint64_t oldest = log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
+    uint64_t start = *index < oldest ? oldest : *index;
+    size_t avail = start < log_head ? (size_t)(log_head - start) : 0;
+
+    if (n > avail)
+        n = avail;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = log_ring[(start + i) % LOG_RING_SIZE];
+    *index = start + n;
+    *head = log_head;
+    return n;
+}
+
 size_t console_read_input(char *buf, size_t n)
 {
     size_t got = 0;

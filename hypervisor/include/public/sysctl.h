@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "skiff.h"
+
 #define SKIFF_SYSCTL_INTERFACE_VERSION 1
 
 /*
@@ -51,11 +53,32 @@ struct skiff_sysctl_physinfo {
  */
 #define SKIFF_SYSCTL_sched_dump 2
 
+/*
+ * SKIFF_SYSCTL_readconsole: the hypervisor console's recent output (the
+ * last 16 KiB are kept), for `dmesg`. Bytes are numbered from boot; the
+ * call copies up to `count` bytes starting at byte `index` (or at the
+ * oldest one still kept, if index is older) to `buffer`, and returns in
+ * `count` how many it copied, in `index` the number of the byte after them
+ * and in `head` how many bytes were written since boot. Reading until
+ * index reaches the first call's head reads everything once (what the
+ * reader prints meanwhile comes after it). -EFAULT if buffer is not
+ * writable; count above 65536 is treated as 65536.
+ */
+#define SKIFF_SYSCTL_readconsole 3
+struct skiff_sysctl_readconsole {
+    SKIFF_GUEST_HANDLE(char) buffer; /*  0 IN */
+    uint32_t count;                  /*  8 IN: buffer size; OUT: bytes copied */
+    uint32_t pad;                    /* 12 */
+    uint64_t index;                  /* 16 IN: first byte wanted; OUT: next byte */
+    uint64_t head;                   /* 24 OUT: bytes written since boot */
+};                                   /* 32 bytes */
+
 struct skiff_sysctl {
     uint32_t cmd;               /* 0 IN: SKIFF_SYSCTL_* */
     uint32_t interface_version; /* 4 IN: SKIFF_SYSCTL_INTERFACE_VERSION */
     union {
         struct skiff_sysctl_physinfo physinfo;
+        struct skiff_sysctl_readconsole readconsole;
         uint8_t pad[120];
     } u; /* 8 OUT */
 };       /* 128 bytes */

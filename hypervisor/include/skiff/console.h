@@ -31,6 +31,13 @@ void console_write(const char *s, size_t n);
 
 /* Copies up to n bytes of the log ring (oldest first); returns the count. */
 size_t console_read_log(char *buf, size_t n);
+/*
+ * Up to n bytes of recent output starting at byte *index (counted from
+ * boot; an index older than the ring holds starts at the oldest kept).
+ * Returns how many; *index becomes the next byte's number, *head the
+ * number of bytes written so far.
+ */
+size_t console_read_log_from(uint64_t *index, char *buf, size_t n, uint64_t *head);
 
 /* Non-blocking read of console input; returns bytes read. */
 size_t console_read_input(char *buf, size_t n);

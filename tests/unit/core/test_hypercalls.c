@@ -141,6 +141,68 @@ START_TEST(test_sysctl_needs_privilege)
 }
 END_TEST
 
+/* ---- sysctl readconsole (dmesg) ---- */
+
+static long readconsole(uint64_t op_gpa, uint64_t buffer, uint32_t count, uint64_t index,
+                        struct skiff_sysctl *out)
+{
+    struct skiff_sysctl op = {.cmd = SKIFF_SYSCTL_readconsole,
+                              .interface_version = SKIFF_SYSCTL_INTERFACE_VERSION};
+    long rc;
+
+    op.u.readconsole.buffer = buffer;
+    op.u.readconsole.count = count;
+    op.u.readconsole.index = index;
+    core_guest_write(d0, op_gpa, &op, sizeof(op));
+    rc = hc(v0, __HYPERVISOR_sysctl, op_gpa, 0, 0);
+    core_guest_read(d0, op_gpa, out, sizeof(*out));
+    return rc;
+}
+
+START_TEST(test_readconsole_reads_recent_output_once)
+{
+    static const char msg[] = "marker-for-dmesg\n";
+    struct skiff_sysctl out;
+    char got[64];
+
+    core_guest_write(d0, PG(3), msg, strlen(msg));
+    ck_assert_int_eq(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, strlen(msg), PG(3)), 0);
+    ck_assert_int_eq(readconsole(PG(2), PG(4), 4096, 0, &out), 0);
+    uint64_t head = out.u.readconsole.head;
+    ck_assert_uint_ge(head, strlen(msg));
+    ck_assert_uint_eq(out.u.readconsole.index, head); /* everything up to head */
+    ck_assert_uint_eq(out.u.readconsole.count, head < 4096 ? head : 4096);
+    /* The last bytes are the marker. */
+    core_guest_read(d0, PG(4) + out.u.readconsole.count - strlen(msg), got, strlen(msg));
+    ck_assert_mem_eq(got, msg, strlen(msg));
+    /* Incremental: from head there is nothing new; an old index starts at the oldest kept. */
+    ck_assert_int_eq(readconsole(PG(2), PG(4), 4096, head, &out), 0);
+    ck_assert_uint_eq(out.u.readconsole.count, 0);
+    ck_assert_uint_eq(out.u.readconsole.index, head);
+    ck_assert_int_eq(readconsole(PG(2), PG(4), 6, head - strlen(msg), &out), 0);
+    ck_assert_uint_eq(out.u.readconsole.count, 6);
+    ck_assert_uint_eq(out.u.readconsole.index, head - strlen(msg) + 6);
+    core_guest_read(d0, PG(4), got, 6);
+    ck_assert_mem_eq(got, "marker", 6);
+}
+END_TEST
+
+START_TEST(test_readconsole_bad_buffers)
+{
+    struct skiff_sysctl out;
+
+    ck_assert_int_eq(readconsole(PG(2), PG(RO_PAGE), 16, 0, &out), -EFAULT);
+    ck_assert_int_eq(readconsole(PG(2), PG(NO_PAGE), 16, 0, &out), -EFAULT);
+    ck_assert_int_eq(readconsole(PG(2), RAM_END - 8, 16, 0, &out), -EFAULT);
+    ck_assert_int_eq(readconsole(PG(2), UINT64_MAX - 4, 16, 0, &out), -EFAULT);
+    /* A huge count is cut to 64 KiB (16 pages), which must then be writable: 30..45 holds RO_PAGE. */
+    ck_assert_int_eq(readconsole(PG(2), PG(30), UINT32_MAX, 0, &out), -EFAULT);
+    ck_assert_int_eq(readconsole(PG(2), PG(4), UINT32_MAX, 0, &out), 0);
+    ck_assert_int_eq(readconsole(PG(2), PG(4), 0, 0, &out), 0);
+    ck_assert_uint_eq(out.u.readconsole.count, 0);
+}
+END_TEST
+
 /* ---- console_io (H2, H3) ---- */
 
 static long console_write(struct vcpu *v, uint64_t buf, uint64_t count)
@@ -502,7 +564,7 @@ END_TEST
 START_TEST(test_sysctl_bad_version_and_cmd)
 {
     static const uint32_t versions[] = {0, SKIFF_SYSCTL_INTERFACE_VERSION + 1, 0xffffffffu};
-    static const uint32_t cmds[] = {0, 3, 99, 0xffffffffu};
+    static const uint32_t cmds[] = {0, 4, 99, 0xffffffffu};
 
     for (unsigned int i = 0; i < ARRAY_SIZE(versions); i++) {
         put_sysctl(d0, PG(10), SKIFF_SYSCTL_physinfo, versions[i]);
@@ -733,6 +795,8 @@ static Suite *hypercall_suite(void)
     tcase_add_test(version, test_version_unknown_cmd);
 
     tcase_add_test(sysctl, test_physinfo);
+    tcase_add_test(sysctl, test_readconsole_reads_recent_output_once);
+    tcase_add_test(sysctl, test_readconsole_bad_buffers);
     tcase_add_test(sysctl, test_sysctl_bad_version_and_cmd);
     tcase_add_test(sysctl, test_sysctl_bad_pointers);
 
