@@ -71,7 +71,7 @@ static void help(void)
            "  physinfo           memory, CPUs and timers of the machine in detail\n"
            "  uptime             time since boot\n"
            "  dmesg              the hypervisor's recent console output\n"
-           "  store              the files in the boot store (images, configs, scripts)\n"
+           "  store | ls         the files in the boot store (images, configs, scripts)\n"
            "  create <file.cfg>  build and start a domain from an xl config in the store\n"
            "  create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line]\n"
            "                     build and start a domain from a boot-store image\n"
@@ -201,7 +201,7 @@ bool dom0_run_command(char *line)
         cli_info();
     } else if (strcmp(line, "physinfo") == 0) {
         show_physinfo();
-    } else if (strcmp(line, "store") == 0) {
+    } else if (strcmp(line, "store") == 0 || strcmp(line, "ls") == 0) {
         store_print();
     } else if (strcmp(line, "create") == 0 && arg && ends_with(arg, ".cfg") && !strchr(arg, ' ')) {
         cli_create_from_config(arg);
