@@ -32,9 +32,10 @@ struct xs_quota {
     uint32_t txn_nodes;    /* nodes one transaction may touch: ENOSPC */
     uint32_t outstanding;  /* replies queued and not yet taken: requests wait */
     uint32_t events;       /* watch events queued: further ones are dropped */
+    uint32_t memory;       /* bytes of owned nodes, transaction copies and watches: ENOMEM */
 };
 
-/* xenstored's defaults: 1000 nodes, 128 watches, 10 transactions, 2048-byte nodes, ... */
+/* xenstored's defaults: 1000 nodes, 128 watches, 10 transactions, 2048-byte nodes, ...; 1 MiB */
 void xs_quota_defaults(struct xs_quota *q);
 
 /* Hooks into the transport; each may be NULL. */
@@ -121,8 +122,12 @@ int xs_domain_path(uint16_t domid, char *buf, size_t size);
 /* What a domain uses now (for `xl`-like listings and tests). */
 struct xs_usage {
     uint32_t nodes, watches, transactions, replies, events;
+    uint64_t memory; /* what counts against the memory quota */
     uint64_t dropped_events;
 };
 int xs_domain_usage(const struct xs_store *s, uint16_t domid, struct xs_usage *u);
+
+/* Recounts every domain's nodes and memory from the tree: 0 if the books agree, else -EIO. */
+int xs_store_check(const struct xs_store *s);
 
 #endif /* DOM0_XENSTORE_H */

@@ -21,6 +21,7 @@ void xs_quota_defaults(struct xs_quota *q)
     q->txn_nodes = 1024;
     q->outstanding = 20;
     q->events = 256;
+    q->memory = 1 << 20;
 }
 
 /* ---- domains ---- */
@@ -56,12 +57,25 @@ struct xs_domain *xs_domain_active(const struct xs_store *s, uint16_t domid)
     return d && d->introduced ? d : NULL;
 }
 
-void xs_account(struct xs_store *s, uint16_t owner, int delta)
+void xs_account(struct xs_store *s, uint16_t owner, int nodes, long bytes)
 {
     struct xs_domain *d = xs_domain_find(s, owner); /* made by txn_prepare */
 
-    if (d)
-        d->nodes += (uint32_t)delta;
+    if (d) {
+        d->nodes += (uint32_t)nodes;
+        d->mem_nodes += (size_t)bytes;
+    }
+}
+
+size_t xs_domain_mem(const struct xs_domain *d)
+{
+    return d->mem_nodes + d->mem_txns + d->mem_watches;
+}
+
+/* Is an unprivileged domain over its memory quota? */
+bool xs_mem_over(const struct xs_store *s, const struct xs_domain *d)
+{
+    return !xs_privileged(d->domid) && xs_domain_mem(d) > s->q.memory;
 }
 
 bool xs_is_introduced(const struct xs_store *s, uint16_t domid)
@@ -88,6 +102,7 @@ int xs_domain_usage(const struct xs_store *s, uint16_t domid, struct xs_usage *u
     u->transactions = d->ntxns;
     u->replies = d->replies;
     u->events = d->events;
+    u->memory = xs_domain_mem(d);
     u->dropped_events = d->dropped_events;
     return 0;
 }
@@ -212,7 +227,9 @@ static void revoke(struct xs_store *s, uint16_t domid)
     for (uint32_t i = 0; i < s->tree.nb; i++) {
         for (struct xs_entry *e = s->tree.b[i]; e; e = e->next) {
             struct xs_data *d = &e->d;
-            bool changed = d->perms[0].id == domid;
+            uint16_t owner = d->perms[0].id;
+            size_t cost = xs_entry_cost(e);
+            bool changed = owner == domid;
             if (changed)
                 d->perms[0].id = 0;
             for (uint32_t j = 1; j < d->nperms;) {
@@ -224,8 +241,11 @@ static void revoke(struct xs_store *s, uint16_t domid)
                 d->nperms--;
                 changed = true;
             }
-            if (changed)
-                e->gen = ++s->gen; /* transactions that saw it must retry */
+            if (!changed)
+                continue;
+            e->gen = ++s->gen; /* transactions that saw it must retry */
+            xs_account(s, owner, -1, -(long)cost);
+            xs_account(s, d->perms[0].id, 1, (long)xs_entry_cost(e));
         }
     }
 }
@@ -235,7 +255,7 @@ static void free_txns(struct xs_domain *d)
     while (d->txns) {
         struct xs_txn *t = d->txns;
         d->txns = t->next;
-        xs_txn_free(t);
+        xs_txn_free(NULL, t);
         free(t);
     }
     d->ntxns = 0;
@@ -253,7 +273,6 @@ static void unlink_domain(struct xs_store *s, struct xs_domain *d)
 int xs_release(struct xs_store *s, uint16_t caller, uint16_t domid)
 {
     struct xs_domain *d;
-    struct xs_domain *dom0 = xs_domain_find(s, 0);
 
     if (!xs_privileged(caller))
         return -EACCES;
@@ -266,7 +285,6 @@ int xs_release(struct xs_store *s, uint16_t caller, uint16_t domid)
     free_txns(d);
     drop_output(d);
     revoke(s, domid);
-    dom0->nodes += d->nodes;
     unlink_domain(s, d);
     free(d);
     if (s->ops.release)
@@ -291,7 +309,6 @@ static int add_top_node(struct xs_store *s, const char *path, const char *child)
     }
     e->gen = ++s->gen;
     xs_map_insert(&s->tree, e);
-    xs_account(s, 0, 1);
     return 0;
 }
 
@@ -307,7 +324,43 @@ static int add_top_nodes(struct xs_store *s)
         rc = add_top_node(s, "/local", "domain");
     if (rc == 0)
         rc = add_top_node(s, "/local/domain", NULL);
+    for (uint32_t i = 0; rc == 0 && i < s->tree.nb; i++) {
+        for (struct xs_entry *e = s->tree.b[i]; e; e = e->next)
+            xs_account(s, 0, 1, (long)xs_entry_cost(e));
+    }
     return rc;
+}
+
+/* The books of domain d against a recount of the tree. */
+static bool books_agree(const struct xs_store *s, const struct xs_domain *d)
+{
+    uint32_t nodes = 0;
+    size_t mem = 0;
+
+    for (uint32_t i = 0; i < s->tree.nb; i++) {
+        for (const struct xs_entry *e = s->tree.b[i]; e; e = e->next) {
+            if (e->d.nperms == 0 || e->d.perms[0].id != d->domid)
+                continue;
+            nodes++;
+            mem += xs_entry_cost(e);
+        }
+    }
+    return nodes == d->nodes && mem == d->mem_nodes;
+}
+
+int xs_store_check(const struct xs_store *s)
+{
+    for (const struct xs_domain *d = s->domains; d; d = d->next) {
+        if (!books_agree(s, d))
+            return -EIO;
+    }
+    for (uint32_t i = 0; i < s->tree.nb; i++) {
+        for (const struct xs_entry *e = s->tree.b[i]; e; e = e->next) {
+            if (e->d.nperms == 0 || !xs_domain_find(s, e->d.perms[0].id))
+                return -EIO; /* a node nobody is charged for */
+        }
+    }
+    return 0;
 }
 
 void xs_domain_free_all(struct xs_store *s)

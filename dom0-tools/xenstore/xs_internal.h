@@ -60,7 +60,8 @@ struct xs_txn {
     struct xs_txn *next; /* in its domain's list */
     uint32_t id;         /* 0: the implicit transaction of a single operation */
     uint16_t domid;
-    bool failed; /* an operation failed after changing copies: commit gives EAGAIN */
+    int error;  /* set when an operation failed after changing copies: commit returns it */
+    size_t mem; /* bytes of its copies, charged to its domain */
     struct xs_map map;
 };
 
@@ -84,7 +85,10 @@ struct xs_domain {
     bool introduced; /* may talk to the store (dom0 always) */
     uint64_t gfn;
     uint32_t port;
-    uint32_t nodes; /* nodes it owns */
+    uint32_t nodes;     /* nodes it owns */
+    size_t mem_nodes;   /* their bytes (xs_entry_cost) */
+    size_t mem_txns;    /* bytes of its transactions' copies */
+    size_t mem_watches; /* bytes of its watches */
     uint32_t nwatches, ntxns, replies, events;
     uint64_t dropped_events;
     struct xs_watch *watches;
@@ -132,7 +136,9 @@ uint32_t xs_data_size(const struct xs_data *d);
 int xs_children_add(struct xs_data *d, const char *name);
 void xs_children_remove(struct xs_data *d, const char *name);
 int xs_txn_init(struct xs_txn *t, uint32_t id, uint16_t domid);
-void xs_txn_free(struct xs_txn *t);
+void xs_txn_free(struct xs_store *s, struct xs_txn *t);
+int xs_txn_recharge(struct xs_store *s, struct xs_txn *t);
+size_t xs_entry_cost(const struct xs_entry *e);
 int xs_txn_get(struct xs_store *s, struct xs_txn *t, const char *path, struct xs_entry **out);
 int xs_txn_commit(struct xs_store *s, struct xs_txn *t);
 
@@ -165,7 +171,9 @@ void xs_watch_fire_special(struct xs_store *s, const char *name);
 struct xs_domain *xs_domain_find(const struct xs_store *s, uint16_t domid);
 struct xs_domain *xs_domain_get(struct xs_store *s, uint16_t domid); /* creates: NULL on ENOMEM */
 struct xs_domain *xs_domain_active(const struct xs_store *s, uint16_t domid);
-void xs_account(struct xs_store *s, uint16_t owner, int delta);
+void xs_account(struct xs_store *s, uint16_t owner, int nodes, long bytes);
+size_t xs_domain_mem(const struct xs_domain *d);
+bool xs_mem_over(const struct xs_store *s, const struct xs_domain *d);
 int xs_queue(struct xs_store *s, struct xs_domain *d, bool reply, const struct xsd_sockmsg *h,
              const void *a, size_t alen, const void *b, size_t blen);
 void xs_domain_free_all(struct xs_store *s);

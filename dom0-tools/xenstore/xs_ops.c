@@ -42,11 +42,18 @@ int xs_op_begin(struct xs_store *s, uint16_t domid, uint32_t txid, struct xs_op 
 /* Ends an operation with result rc: an implicit transaction commits (rc 0) or goes. */
 int xs_op_end(struct xs_op *op, int rc)
 {
+    int mem = xs_txn_recharge(op->s, op->t);
+
+    if (rc >= 0 && mem < 0) {
+        rc = mem; /* the copies grew past the memory quota */
+        if (op->t->id != 0)
+            op->t->error = mem; /* they stay changed: the transaction can only fail */
+    }
     if (op->t->id != 0)
         return rc;
     if (rc >= 0)
         rc = xs_txn_commit(op->s, op->t);
-    xs_txn_free(op->t);
+    xs_txn_free(op->s, op->t);
     return rc;
 }
 
@@ -183,7 +190,7 @@ static int create(struct xs_op *op, const char *path, const void *value, size_t 
 {
     struct xs_entry **miss, *anc;
     uint32_t n;
-    bool was_failed = op->t->failed;
+    int was = op->t->error;
     int rc = find_missing(op, path, &miss, &n, &anc);
 
     if (rc < 0)
@@ -191,13 +198,13 @@ static int create(struct xs_op *op, const char *path, const void *value, size_t 
     rc = may_create(op, anc, xs_path_basename(miss[n - 1]->path), n, len);
     if (rc < 0)
         goto out;
-    op->t->failed = true; /* until every copy is changed */
+    op->t->error = -EAGAIN; /* until every copy is changed */
     for (uint32_t i = n; i-- > 0 && rc == 0;)
         rc = make_node(op, i + 1 < n ? miss[i + 1] : anc, miss[i]);
     if (rc == 0)
         rc = set_value(miss[0], value, len);
     if (rc == 0)
-        op->t->failed = was_failed;
+        op->t->error = was;
 out:
     free(miss);
     return rc;
@@ -523,7 +530,7 @@ int xs_transaction_end(struct xs_store *s, uint16_t domid, uint32_t txid, bool c
     d->ntxns--;
     if (commit)
         rc = xs_txn_commit(s, t);
-    xs_txn_free(t);
+    xs_txn_free(s, t);
     free(t);
     return rc;
 }

@@ -179,19 +179,66 @@ int xs_txn_init(struct xs_txn *t, uint32_t id, uint16_t domid)
     t->next = NULL;
     t->id = id;
     t->domid = domid;
-    t->failed = false;
+    t->error = 0;
+    t->mem = 0;
     return xs_map_init(&t->map, XS_TXN_BUCKETS);
 }
 
-void xs_txn_free(struct xs_txn *t)
+/* Frees t's copies and takes their bytes off its domain (s NULL: the domain goes too). */
+void xs_txn_free(struct xs_store *s, struct xs_txn *t)
 {
+    struct xs_domain *d = s ? xs_domain_find(s, t->domid) : NULL;
+
+    if (d)
+        d->mem_txns -= t->mem;
+    t->mem = 0;
     xs_map_free(&t->map);
+}
+
+/* What an entry costs against the memory quota: the entry, its path and contents. */
+size_t xs_entry_cost(const struct xs_entry *e)
+{
+    return sizeof(*e) + strlen(e->path) + 1 + xs_data_size(&e->d);
+}
+
+/*
+ * Only an open transaction's copies are charged: those of a single
+ * operation live only while it runs (one at a time, at most txn_nodes),
+ * so a domain at its quota can still remove nodes.
+ */
+static void charge(struct xs_store *s, struct xs_txn *t, long bytes)
+{
+    struct xs_domain *d = xs_domain_find(s, t->domid);
+
+    if (t->id == 0)
+        return;
+    t->mem += (size_t)bytes;
+    if (d)
+        d->mem_txns += (size_t)bytes;
+}
+
+/*
+ * Charges t's domain for what its copies now hold (they grow as an
+ * operation changes them): -ENOMEM if that puts a guest over its quota.
+ */
+int xs_txn_recharge(struct xs_store *s, struct xs_txn *t)
+{
+    struct xs_domain *d = xs_domain_find(s, t->domid);
+    size_t mem = 0;
+
+    for (uint32_t i = 0; i < t->map.nb; i++) {
+        for (struct xs_entry *e = t->map.b[i]; e; e = e->next)
+            mem += xs_entry_cost(e);
+    }
+    charge(s, t, (long)mem - (long)t->mem);
+    return t->id && d && xs_mem_over(s, d) ? -ENOMEM : 0;
 }
 
 /* The transaction's copy of path, made on first access (absent nodes recorded too). */
 int xs_txn_get(struct xs_store *s, struct xs_txn *t, const char *path, struct xs_entry **out)
 {
     struct xs_entry *e = xs_map_find(&t->map, path);
+    struct xs_domain *d = xs_domain_find(s, t->domid);
     struct xs_entry *tree;
 
     if (e)
@@ -209,6 +256,12 @@ int xs_txn_get(struct xs_store *s, struct xs_txn *t, const char *path, struct xs
         }
         e->gen = tree->gen;
         e->exists = true;
+    }
+    charge(s, t, (long)xs_entry_cost(e));
+    if (t->id && d && xs_mem_over(s, d)) {
+        charge(s, t, -(long)xs_entry_cost(e));
+        xs_entry_free(e);
+        return -ENOMEM;
     }
     xs_map_insert(&t->map, e);
 out:
@@ -232,24 +285,33 @@ static bool txn_valid(struct xs_store *s, struct xs_txn *t)
     return true;
 }
 
-/* The nodes the transaction's domain would own after commit, against its quota. */
+/* The nodes and bytes the transaction's domain would own after commit, against its quotas. */
 static int txn_quota(struct xs_store *s, struct xs_txn *t)
 {
     struct xs_domain *d = xs_domain_find(s, t->domid);
-    long delta = 0;
+    long nodes = 0, bytes = 0;
 
-    if (xs_privileged(t->domid))
+    if (xs_privileged(t->domid) || !d)
         return 0;
     FOR_EACH_ENTRY(&t->map, i, e)
     {
         struct xs_entry *tree = xs_map_find(&s->tree, e->path);
         if (!e->dirty)
             continue;
-        delta -= tree && tree->d.perms[0].id == t->domid;
-        delta += e->exists && e->d.perms[0].id == t->domid;
+        if (tree && tree->d.perms[0].id == t->domid) {
+            nodes--;
+            bytes -= (long)xs_entry_cost(tree);
+        }
+        if (e->exists && e->d.perms[0].id == t->domid) {
+            nodes++;
+            bytes += (long)xs_entry_cost(e);
+        }
     }
-    if (delta > 0 && (d ? d->nodes : 0) + (unsigned long)delta > s->q.nodes)
+    if (nodes > 0 && d->nodes + (unsigned long)nodes > s->q.nodes)
         return -ENOSPC;
+    /* after commit its copies are freed: what remains is its nodes, other copies, watches */
+    if (bytes > 0 && xs_domain_mem(d) - t->mem + (size_t)bytes > s->q.memory)
+        return -ENOMEM;
     return 0;
 }
 
@@ -296,7 +358,7 @@ static void txn_apply_one(struct xs_store *s, struct xs_entry *e, struct xs_entr
     struct xs_entry *tree = xs_map_find(&s->tree, e->path);
 
     if (tree) {
-        xs_account(s, tree->d.perms[0].id, -1);
+        xs_account(s, tree->d.perms[0].id, -1, -(long)xs_entry_cost(tree));
         xs_data_free(&tree->d);
     }
     if (!e->exists) {
@@ -313,7 +375,7 @@ static void txn_apply_one(struct xs_store *s, struct xs_entry *e, struct xs_entr
     tree->d = e->d;
     memset(&e->d, 0, sizeof(e->d));
     tree->gen = ++s->gen;
-    xs_account(s, tree->d.perms[0].id, 1);
+    xs_account(s, tree->d.perms[0].id, 1, (long)xs_entry_cost(tree));
 }
 
 static void txn_fire(struct xs_store *s, struct xs_txn *t)
@@ -330,8 +392,8 @@ static void txn_fire(struct xs_store *s, struct xs_txn *t)
 
 /*
  * Commits t into the tree: -EAGAIN if a node it saw has changed since,
- * or if an operation failed halfway inside it (t->failed), -ENOSPC over the
- * node quota, -ENOMEM; nothing changes then. Watches of
+ * t->error if an operation failed halfway inside it, -ENOSPC / -ENOMEM
+ * over the node or memory quota, -ENOMEM; nothing changes then. Watches of
  * the changed nodes fire after the tree is updated. t is left to be freed.
  */
 int xs_txn_commit(struct xs_store *s, struct xs_txn *t)
@@ -339,7 +401,9 @@ int xs_txn_commit(struct xs_store *s, struct xs_txn *t)
     struct xs_entry *fresh;
     int rc;
 
-    if (t->failed || !txn_valid(s, t))
+    if (t->error)
+        return t->error;
+    if (!txn_valid(s, t))
         return -EAGAIN;
     rc = txn_quota(s, t);
     if (rc < 0)

@@ -42,6 +42,21 @@ static void send_event(struct xs_store *s, struct xs_domain *d, const struct xs_
     xs_queue(s, d, false, &h, p, strlen(p) + 1, w->token, strlen(w->token) + 1);
 }
 
+/* What a watch costs against the memory quota. */
+static size_t watch_cost(const struct xs_watch *w)
+{
+    return sizeof(*w) + strlen(w->path) + 1 + strlen(w->token) + 1;
+}
+
+static void watch_free(struct xs_domain *d, struct xs_watch *w)
+{
+    d->nwatches--;
+    d->mem_watches -= watch_cost(w);
+    free(w->path);
+    free(w->token);
+    free(w);
+}
+
 static struct xs_watch *find(struct xs_domain *d, const char *path, const char *token)
 {
     struct xs_watch *w = d->watches;
@@ -87,10 +102,16 @@ int xs_watch_add(struct xs_store *s, struct xs_domain *d, const char *path, cons
         goto err;
     }
     w->path = abs;
+    if (!xs_privileged(d->domid) && xs_domain_mem(d) + watch_cost(w) > s->q.memory) {
+        free(w->token);
+        free(w);
+        goto err; /* rc is -ENOMEM */
+    }
     w->relative = path[0] != '/' && path[0] != '@';
     w->next = d->watches;
     d->watches = w;
     d->nwatches++;
+    d->mem_watches += watch_cost(w);
     *out = w;
     return 0;
 err:
@@ -121,10 +142,7 @@ int xs_watch_del(struct xs_store *s, struct xs_domain *d, const char *path, cons
         return -ENOENT;
     w = *pp;
     *pp = w->next;
-    d->nwatches--;
-    free(w->path);
-    free(w->token);
-    free(w);
+    watch_free(d, w);
     return 0;
 }
 
@@ -133,11 +151,8 @@ void xs_watch_free_all(struct xs_domain *d)
     while (d->watches) {
         struct xs_watch *w = d->watches;
         d->watches = w->next;
-        free(w->path);
-        free(w->token);
-        free(w);
+        watch_free(d, w);
     }
-    d->nwatches = 0;
 }
 
 /* The path w's event reports for a change at path, or NULL if w does not fire. */

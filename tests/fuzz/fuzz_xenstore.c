@@ -9,7 +9,8 @@
  * its own type or XS_ERROR (with Xen's error names only), plus watch
  * events; every queued message is well formed and within
  * XENSTORE_PAYLOAD_MAX; guests stay within their watch, transaction and
- * event quotas; destroying the store frees everything (LeakSanitizer).
+ * event and memory quotas; every node's owner is charged exactly for it
+ * (xs_store_check); destroying the store frees everything (LeakSanitizer).
  */
 #include "fuzz_util.h"
 #include "fuzz_xenstore.h"
@@ -22,6 +23,7 @@
 #define Q_WATCH  6
 #define Q_TXNS   3
 #define Q_EVENTS 8
+#define Q_MEMORY 16384
 
 static const char *const error_names[] = {
     "EINVAL",    "EACCES", "EEXIST", "EISDIR", "ENOENT", "ENOMEM",  "ENOSPC", "EIO",
@@ -37,6 +39,7 @@ static struct xs_store *new_store(void)
     q.watches = Q_WATCH;
     q.transactions = Q_TXNS;
     q.events = Q_EVENTS;
+    q.memory = Q_MEMORY;
     FUZZ_CHECK(xs_store_create(&q, NULL, &s) == 0);
     FUZZ_CHECK(xs_introduce(s, 0, 1, 1, 1) == 0);
     FUZZ_CHECK(xs_introduce(s, 0, 2, 2, 2) == 0);
@@ -89,6 +92,7 @@ static void check_quotas(const struct xs_store *s, uint16_t domid)
     if (xs_domain_usage(s, domid, &u) < 0)
         return;
     FUZZ_CHECK(u.watches <= Q_WATCH && u.transactions <= Q_TXNS && u.events <= Q_EVENTS);
+    FUZZ_CHECK(domid == 0 || u.memory <= Q_MEMORY);
 }
 
 static void one_message(struct xs_store *s, uint16_t domid, const uint8_t *msg, size_t len)
@@ -131,6 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         r.data += len;
         r.left -= len;
     }
+    FUZZ_CHECK(xs_store_check(s) == 0); /* nodes and bytes charged to the right domains */
     xs_store_destroy(s);
     return 0;
 }

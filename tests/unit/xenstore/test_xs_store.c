@@ -443,6 +443,75 @@ START_TEST(test_quota_events)
 }
 END_TEST
 
+/* X2: nodes, transaction copies and watches are charged against a memory quota. */
+START_TEST(test_quota_memory)
+{
+    struct xs_quota q;
+    struct xs_usage u, before;
+    char path[32], *v = malloc(4000), *buf = malloc(4096);
+    int rc = 0, i, n;
+    uint32_t t;
+    size_t len;
+
+    xs_store_destroy(st);
+    xs_quota_defaults(&q);
+    q.memory = 32768;
+    ck_assert_int_eq(xs_store_create(&q, NULL, &st), 0);
+    ck_assert_int_eq(xs_introduce(st, 0, 1, 1, 1), 0);
+    ck_assert_int_eq(xs_introduce(st, 0, 2, 2, 2), 0);
+    make_home(1);
+    make_home(2);
+    memset(v, 'v', 4000);
+    for (n = 0; rc == 0; n++) {
+        snprintf(path, sizeof(path), "n%d", n);
+        rc = xs_write(st, 1, 0, path, v, 1500);
+    }
+    ck_assert_int_eq(rc, -ENOMEM);
+    ck_assert_int_eq(xs_domain_usage(st, 1, &u), 0);
+    ck_assert_uint_le(u.memory, q.memory);
+    ck_assert_uint_gt(u.memory, q.memory - 2048);
+    ck_assert_int_eq(xs_write(st, 2, 0, "fine", v, 1500), 0); /* others go on */
+    /* a transaction's copies count too, and are given back when it ends */
+    for (i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "n%d", i);
+        ck_assert_int_eq(xs_rm(st, 1, 0, path), 0);
+    }
+    ck_assert_int_eq(xs_domain_usage(st, 1, &before), 0);
+    ck_assert_int_eq(xs_transaction_start(st, 1, &t), 0);
+    for (rc = 0, i = 4; rc == 0 && i < n - 1; i++) {
+        snprintf(path, sizeof(path), "n%d", i);
+        rc = xs_read(st, 1, t, path, buf, 4096, &len);
+    }
+    ck_assert_int_eq(rc, -ENOMEM);
+    ck_assert_int_eq(xs_transaction_end(st, 1, t, false), 0);
+    ck_assert_int_eq(xs_domain_usage(st, 1, &u), 0);
+    ck_assert_uint_eq(u.memory, before.memory);
+    /* writes inside a transaction stop at the quota; what commits stays within it */
+    ck_assert_int_eq(xs_transaction_start(st, 1, &t), 0);
+    for (rc = 0, i = 4; rc == 0 && i < n - 1; i++) {
+        snprintf(path, sizeof(path), "n%d", i);
+        rc = xs_write(st, 1, t, path, v, 2000);
+    }
+    ck_assert_int_eq(rc, -ENOMEM);
+    rc = xs_transaction_end(st, 1, t, true);
+    ck_assert(rc == 0 || rc == -ENOMEM);
+    ck_assert_int_eq(xs_domain_usage(st, 1, &u), 0);
+    ck_assert_uint_le(u.memory, q.memory);
+    /* watches with long tokens */
+    memset(v, 't', 3999);
+    v[3999] = '\0';
+    for (rc = 0, i = 0; rc == 0 && i < Q_WATCH; i++) {
+        snprintf(path, sizeof(path), "/w%d", i);
+        rc = xs_watch(st, 2, path, v);
+    }
+    ck_assert_int_eq(rc, -ENOMEM);
+    ck_assert_int_eq(xs_domain_usage(st, 2, &u), 0);
+    ck_assert_uint_le(u.memory, q.memory);
+    free(v);
+    free(buf);
+}
+END_TEST
+
 /* ---- domains ---- */
 
 START_TEST(test_introduce_release)
@@ -534,6 +603,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_quota_node_size);
     tcase_add_test(tc, test_quota_watches_txns);
     tcase_add_test(tc, test_quota_events);
+    tcase_add_test(tc, test_quota_memory);
     tcase_add_test(tc, test_introduce_release);
     tcase_add_test(tc, test_release_revokes);
     tcase_add_test(tc, test_destroy_busy);

@@ -36,6 +36,7 @@ static inline void xs_setup(void)
 
 static inline void xs_teardown(void)
 {
+    ck_assert_int_eq(xs_store_check(st), 0); /* nodes and bytes charged to the right domains */
     xs_store_destroy(st);
     st = NULL;
 }
