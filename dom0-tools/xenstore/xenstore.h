@@ -92,6 +92,13 @@ int xs_rm(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path);
 /* Child names, each NUL-terminated, into buf; *len their total size. */
 int xs_directory(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path, char *buf,
                  size_t size, size_t *len);
+/*
+ * A directory too long for one reply, in parts: "<generation>\0" then the
+ * names from byte `offset` of the list that fit; the last part ends with an
+ * empty name. A changed generation between parts means: start again.
+ */
+int xs_directory_part(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path,
+                      uint32_t offset, char *buf, size_t size, size_t *len);
 /* Permission strings ("b0", "r5", ...), each NUL-terminated. */
 int xs_get_perms(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path, char *buf,
                  size_t size, size_t *len);
@@ -101,6 +108,8 @@ int xs_set_perms(struct xs_store *s, uint16_t domid, uint32_t txid, const char *
 
 int xs_watch(struct xs_store *s, uint16_t domid, const char *path, const char *token);
 int xs_unwatch(struct xs_store *s, uint16_t domid, const char *path, const char *token);
+/* Drops all the domain's watches and open transactions (a guest kernel starting over). */
+int xs_reset_watches(struct xs_store *s, uint16_t domid);
 
 int xs_transaction_start(struct xs_store *s, uint16_t domid, uint32_t *txid);
 /* Commit (-EAGAIN if another change got in first: start again) or abort. */

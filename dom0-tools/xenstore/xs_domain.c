@@ -261,6 +261,23 @@ static void free_txns(struct xs_domain *d)
     d->ntxns = 0;
 }
 
+int xs_reset_watches(struct xs_store *s, uint16_t domid)
+{
+    struct xs_domain *d = xs_domain_active(s, domid);
+
+    if (!d)
+        return -ESRCH;
+    xs_watch_free_all(d);
+    while (d->txns) {
+        struct xs_txn *t = d->txns;
+        d->txns = t->next;
+        d->ntxns--;
+        xs_txn_free(s, t);
+        free(t);
+    }
+    return 0;
+}
+
 static void unlink_domain(struct xs_store *s, struct xs_domain *d)
 {
     struct xs_domain **pp = &s->domains;

@@ -5,6 +5,7 @@
  * quotas; and the public calls that wrap each in a transaction.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,27 @@ static bool priv(const struct xs_op *op)
     return xs_privileged(op->t->domid);
 }
 
+static int get_parent(struct xs_op *op, const char *path, struct xs_entry **out);
+
+/*
+ * The error for a missing node: as in xenstored, EACCES rather than ENOENT
+ * when the caller may not read the nearest existing ancestor, whose
+ * children it is not to know.
+ */
+static int absent(struct xs_op *op, const char *path)
+{
+    struct xs_entry *e;
+    int rc;
+
+    do {
+        rc = get_parent(op, path, &e);
+        if (rc < 0)
+            return rc;
+        path = e->path;
+    } while (!e->exists);
+    return (xs_perm_of(&e->d, op->t->domid) & XS_PERM_READ) ? -ENOENT : -EACCES;
+}
+
 /* The node at path, existing, with `perm` for the caller. */
 static int get_node(struct xs_op *op, const char *path, uint8_t perm, struct xs_entry **out)
 {
@@ -70,7 +92,7 @@ static int get_node(struct xs_op *op, const char *path, uint8_t perm, struct xs_
     if (rc < 0)
         return rc;
     if (!(*out)->exists)
-        return -ENOENT;
+        return absent(op, path);
     if ((xs_perm_of(&(*out)->d, op->t->domid) & perm) != perm)
         return -EACCES;
     return 0;
@@ -375,10 +397,36 @@ static int copy_out(const void *src, size_t n, char *buf, size_t size, size_t *l
     return 0;
 }
 
-enum get_what { GET_VALUE, GET_CHILDREN, GET_PERMS };
+/*
+ * XS_DIRECTORY_PART's reply: the node's generation, then the child names
+ * from byte `off` that fit, then an empty name if that was the last of them.
+ */
+static int children_part(const struct xs_entry *e, uint32_t off, char *buf, size_t size,
+                         size_t *len)
+{
+    const struct xs_data *d = &e->d;
+    size_t n = 0, genlen = (size_t)snprintf(buf, size, "%llu", (unsigned long long)e->gen) + 1;
+
+    if (size < genlen + 1)
+        return -E2BIG;
+    while (off < d->clen && off + n < d->clen) {
+        size_t i = strlen(d->children + off + n) + 1;
+        if (genlen + n + i >= size)
+            break;
+        n += i;
+    }
+    if (n)
+        memcpy(buf + genlen, d->children + off, n);
+    if (off >= d->clen || off + n == d->clen)
+        buf[genlen + n++] = '\0';
+    *len = genlen + n;
+    return 0;
+}
+
+enum get_what { GET_VALUE, GET_CHILDREN, GET_PERMS, GET_PART };
 
 static int get(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path,
-               enum get_what what, char *buf, size_t size, size_t *len)
+               enum get_what what, uint32_t off, char *buf, size_t size, size_t *len)
 {
     struct xs_txn implicit;
     struct xs_op op;
@@ -397,6 +445,8 @@ static int get(struct xs_store *s, uint16_t domid, uint32_t txid, const char *pa
         rc = copy_out(e->d.children, e->d.clen, buf, size, len);
     if (rc == 0 && what == GET_PERMS)
         rc = xs_perms_format(e->d.perms, e->d.nperms, buf, size, len);
+    if (rc == 0 && what == GET_PART)
+        rc = children_part(e, off, buf, size, len);
     free(p);
     return xs_op_end(&op, rc);
 }
@@ -404,19 +454,25 @@ static int get(struct xs_store *s, uint16_t domid, uint32_t txid, const char *pa
 int xs_read(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path, char *buf,
             size_t size, size_t *len)
 {
-    return get(s, domid, txid, path, GET_VALUE, buf, size, len);
+    return get(s, domid, txid, path, GET_VALUE, 0, buf, size, len);
 }
 
 int xs_directory(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path, char *buf,
                  size_t size, size_t *len)
 {
-    return get(s, domid, txid, path, GET_CHILDREN, buf, size, len);
+    return get(s, domid, txid, path, GET_CHILDREN, 0, buf, size, len);
 }
 
 int xs_get_perms(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path, char *buf,
                  size_t size, size_t *len)
 {
-    return get(s, domid, txid, path, GET_PERMS, buf, size, len);
+    return get(s, domid, txid, path, GET_PERMS, 0, buf, size, len);
+}
+
+int xs_directory_part(struct xs_store *s, uint16_t domid, uint32_t txid, const char *path,
+                      uint32_t offset, char *buf, size_t size, size_t *len)
+{
+    return get(s, domid, txid, path, GET_PART, offset, buf, size, len);
 }
 
 struct change {

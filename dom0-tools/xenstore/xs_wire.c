@@ -249,6 +249,26 @@ static int do_is_domain_introduced(struct req *r)
     return rc ? rc : reply_str(r, xs_is_introduced(r->s, domid) ? "T" : "F");
 }
 
+static int do_directory_part(struct req *r)
+{
+    uint64_t off;
+    int rc = args(r, 2);
+
+    if (rc == 0 && (xs_parse_u64(r->argv[1], &off) < 0 || off > UINT32_MAX))
+        rc = -EINVAL;
+    if (rc == 0)
+        rc = xs_directory_part(r->s, r->d->domid, r->h.tx_id, r->argv[0], (uint32_t)off, r->out,
+                               XENSTORE_PAYLOAD_MAX, &r->outlen);
+    return rc;
+}
+
+static int do_reset_watches(struct req *r)
+{
+    int rc = xs_reset_watches(r->s, r->d->domid); /* the payload is not looked at */
+
+    return rc ? rc : reply_str(r, "OK");
+}
+
 static int do_unsupported(struct req *r)
 {
     return -ENOSYS;
@@ -273,8 +293,8 @@ static int (*const handlers[XS_TYPE_COUNT])(struct req *) = {
     [XS_IS_DOMAIN_INTRODUCED] = do_is_domain_introduced,
     [XS_RESUME] = do_unsupported,
     [XS_SET_TARGET] = do_unsupported,
-    [XS_RESET_WATCHES] = do_unsupported,
-    [XS_DIRECTORY_PART] = do_unsupported,
+    [XS_RESET_WATCHES] = do_reset_watches,
+    [XS_DIRECTORY_PART] = do_directory_part,
     /* XS_WATCH_EVENT and XS_ERROR only go out; 20 is unused: EINVAL */
 };
 

@@ -41,8 +41,8 @@ enum xsd_sockmsg_type {
     XS_RESUME = 18,               /* unsupported here: ENOSYS */
     XS_SET_TARGET = 19,           /* unsupported here: ENOSYS */
     /* 20 was XS_RESTRICT, removed */
-    XS_RESET_WATCHES = 21,  /* unsupported here: ENOSYS */
-    XS_DIRECTORY_PART = 22, /* unsupported here: ENOSYS */
+    XS_RESET_WATCHES = 21,  /* anything -> "OK\0": drops the caller's watches and transactions */
+    XS_DIRECTORY_PART = 22, /* "path\0offset\0" -> "gen\0" "child\0"... ("\0" after the last) */
     XS_TYPE_COUNT = 23,     /* number of valid types */
     XS_INVALID = 0xffff     /* guaranteed to remain invalid */
 };

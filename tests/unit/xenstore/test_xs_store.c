@@ -137,6 +137,10 @@ START_TEST(test_perms_basic)
     ck_assert_int_eq(wr(1, "/outside", "1"), -EACCES); /* "/" is dom0's */
     ck_assert_int_eq(wr(1, "/local/domain/2/x", "1"), -EACCES);
     ck_assert_int_eq(xs_get_perms(st, 2, 0, "/local/domain/1/x", buf, sizeof(buf), &len), -EACCES);
+    /* nor may it learn what is missing there (xenstored: EACCES, not ENOENT) */
+    ck_assert_int_eq(xs_read(st, 2, 0, "/local/domain/1/no/such", buf, sizeof(buf), &len), -EACCES);
+    ck_assert_int_eq(xs_read(st, 1, 0, "/local/domain/1/no/such", buf, sizeof(buf), &len), -ENOENT);
+    ck_assert_int_eq(xs_rm(st, 2, 0, "/local/domain/1/nothere"), -EACCES);
     /* dom0 sees and changes everything */
     ck_assert_str_eq(rd(0, "/local/domain/1/x"), "1");
     ck_assert_int_eq(wr(0, "/local/domain/1/x", "0"), 0);

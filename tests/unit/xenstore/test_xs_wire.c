@@ -5,6 +5,7 @@
  * counts, numbers, permission strings, replies never taken, and seeded
  * random messages that must each get exactly one well-formed reply.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -141,6 +142,79 @@ START_TEST(test_transaction_messages)
 }
 END_TEST
 
+/* A directory longer than one reply, read in parts and put back together. */
+START_TEST(test_directory_part)
+{
+    char name[64], *all = malloc(8192), *got = malloc(8192), gen[32];
+    size_t alen = 0, glen = 0;
+    uint32_t off = 0;
+    int parts = 0;
+
+    for (int i = 0; i < 600; i++) {
+        snprintf(name, sizeof(name), "/big/child-%04d", i);
+        ck_assert_int_eq(xs_mkdir(st, 0, 0, name), 0);
+        alen += (size_t)sprintf(all + alen, "child-%04d", i) + 1;
+    }
+    ck_assert_str_eq(CALL_S(0, XS_DIRECTORY, 0, "/big\0"), "E2BIG");
+    for (;;) {
+        char req[64];
+        size_t rlen = (size_t)snprintf(req, sizeof(req), "/big%c%u", 0, off) + 1;
+        const char *p = call(0, XS_DIRECTORY_PART, 0, req, rlen);
+        const struct msg *m = (const struct msg *)(p - offsetof(struct msg, p));
+        ck_assert_uint_eq(m->h.type, XS_DIRECTORY_PART);
+        if (parts++ == 0)
+            strcpy(gen, p);
+        ck_assert_str_eq(p, gen); /* the same generation in every part */
+        size_t n = m->h.len - strlen(p) - 1;
+        memcpy(got + glen, p + strlen(p) + 1, n);
+        glen += n;
+        off += (uint32_t)n;
+        ck_assert_uint_gt(n, 0);
+        if (glen >= 2 && got[glen - 1] == '\0' && got[glen - 2] == '\0')
+            break; /* the empty name: the end */
+        ck_assert_int_lt(parts, 10);
+    }
+    ck_assert_int_ge(parts, 2);
+    ck_assert_uint_eq(glen, alen + 1); /* the list and the empty name that ends it */
+    ck_assert_mem_eq(got, all, alen);
+    /* past the end: the generation and an empty name */
+    const char *p = CALL_S(0, XS_DIRECTORY_PART, 0,
+                           "/big\0"
+                           "99999\0");
+    ck_assert_str_eq(p, gen);
+    ck_assert_uint_eq(p[strlen(p) + 1], 0);
+    ck_assert_str_eq(CALL_S(0, XS_DIRECTORY_PART, 0, "/big\0x\0"), "EINVAL");
+    ck_assert_str_eq(CALL_S(0, XS_DIRECTORY_PART, 0, "/big\0"), "EINVAL");
+    ck_assert_str_eq(CALL_S(0, XS_DIRECTORY_PART, 0,
+                            "/big\0"
+                            "4294967296\0"),
+                     "EINVAL");
+    free(all);
+    free(got);
+}
+END_TEST
+
+START_TEST(test_reset_watches)
+{
+    struct msg m;
+    struct xs_usage u;
+    uint32_t t;
+
+    ck_assert_int_eq(xs_watch(st, 1, "/local", "a"), 0);
+    ck_assert_int_eq(xs_watch(st, 1, "@releaseDomain", "b"), 0);
+    ck_assert_int_eq(xs_transaction_start(st, 1, &t), 0);
+    drain(1);
+    ck_assert_str_eq(CALL_S(1, XS_RESET_WATCHES, 0, "\0"), "OK");
+    ck_assert_int_eq(xs_domain_usage(st, 1, &u), 0);
+    ck_assert_uint_eq(u.watches, 0);
+    ck_assert_uint_eq(u.transactions, 0);
+    ck_assert_uint_eq(u.memory, 0);
+    ck_assert_int_eq(wr(0, "/local/x", "1"), 0);
+    ck_assert_int_eq(take(1, &m), 0);
+    ck_assert_str_eq(CALL_S(1, XS_TRANSACTION_END, t, "T\0"), "ENOENT");
+}
+END_TEST
+
 /* X1: lengths and framing. */
 START_TEST(test_bad_lengths)
 {
@@ -223,8 +297,7 @@ START_TEST(test_bad_types_and_privilege)
 {
     static const uint32_t invalid[] = {XS_WATCH_EVENT, XS_ERROR,   20,        XS_TYPE_COUNT,
                                        1000,           XS_INVALID, 0xffffffff};
-    static const uint32_t unsupported[] = {XS_CONTROL, XS_RESUME, XS_SET_TARGET, XS_RESET_WATCHES,
-                                           XS_DIRECTORY_PART};
+    static const uint32_t unsupported[] = {XS_CONTROL, XS_RESUME, XS_SET_TARGET};
 
     for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
         ck_assert_str_eq(call(1, invalid[i], 0, "/x\0", 3), "EINVAL");
@@ -315,6 +388,8 @@ static Suite *wire_suite(void)
     tcase_add_test(tc, test_round_trips);
     tcase_add_test(tc, test_watch_messages);
     tcase_add_test(tc, test_transaction_messages);
+    tcase_add_test(tc, test_directory_part);
+    tcase_add_test(tc, test_reset_watches);
     tcase_add_test(tc, test_bad_lengths);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_bad_types_and_privilege);
