@@ -448,6 +448,85 @@ static void seed_config(void)
         snprintf(name, sizeof(name), "config-%zu", i);
         write_seed("config", name, files[i], strlen(files[i]));
     }
+/* ---- xenstore: message sequences (format: fuzz_xenstore.h) ---- */
+
+struct xs_seed {
+    unsigned char bytes[4096];
+    size_t len;
+};
+
+/* Appends a record: domid, then a message of `type` with payload p (plen bytes). */
+static void xs_msg(struct xs_seed *s, uint8_t domid, uint32_t type, uint32_t tx, const char *p,
+                   size_t plen)
+{
+    uint32_t h[4] = {type, 1, tx, (uint32_t)plen};
+    uint16_t len = (uint16_t)(sizeof(h) + plen);
+
+    if (s->len + 3 + len > sizeof(s->bytes))
+        die("xenstore seed", "too long");
+    s->bytes[s->len++] = domid;
+    memcpy(s->bytes + s->len, &len, 2);
+    memcpy(s->bytes + s->len + 2, h, sizeof(h));
+    memcpy(s->bytes + s->len + 2 + sizeof(h), p, plen);
+    s->len += 2 + len;
+}
+
+#define XS_MSG(s, dom, type, tx, lit) xs_msg(s, dom, type, tx, lit, sizeof(lit) - 1)
+
+/* Xen's message numbers (xs_wire.h), spelled out so this file needs no xenstore header. */
+enum {
+    XSR_DIR = 1,
+    XSR_READ,
+    XSR_PERMS,
+    XSR_WATCH,
+    XSR_UNWATCH,
+    XSR_TSTART,
+    XSR_TEND,
+    XSR_INTRO,
+    XSR_RELEASE,
+    XSR_PATH,
+    XSR_WRITE,
+    XSR_MKDIR,
+    XSR_RM,
+    XSR_SETPERMS
+};
+
+static void seed_xenstore(void)
+{
+    struct xs_seed s = {.len = 0};
+
+    XS_MSG(&s, 1, XSR_WRITE, 0,
+           "device/vbd/768/state\0"
+           "1");
+    XS_MSG(&s, 1, XSR_READ, 0, "device/vbd/768/state\0");
+    XS_MSG(&s, 1, XSR_DIR, 0, "device/vbd\0");
+    XS_MSG(&s, 1, XSR_SETPERMS, 0, "device\0n1\0r2\0");
+    XS_MSG(&s, 2, XSR_WATCH, 0, "/local/domain/1/device\0be\0");
+    XS_MSG(&s, 1, XSR_RM, 0, "device/vbd\0");
+    XS_MSG(&s, 2, XSR_PERMS, 0, "/local/domain/1/device\0");
+    write_seed("xenstore", "frontend", s.bytes, s.len);
+
+    s.len = 0;
+    XS_MSG(&s, 1, XSR_TSTART, 0, "\0");
+    XS_MSG(&s, 1, XSR_MKDIR, 1, "a/b\0");
+    XS_MSG(&s, 1, XSR_WRITE, 0,
+           "a\0"
+           "x");
+    XS_MSG(&s, 1, XSR_TEND, 1, "T\0");
+    XS_MSG(&s, 1, XSR_TSTART, 0, "\0");
+    XS_MSG(&s, 1, XSR_TEND, 2, "F\0");
+    write_seed("xenstore", "transactions", s.bytes, s.len);
+
+    s.len = 0;
+    XS_MSG(&s, 0, XSR_WATCH, 0, "@releaseDomain\0r\0");
+    XS_MSG(&s, 0, XSR_INTRO, 0,
+           "5\0"
+           "4096\0"
+           "3\0");
+    XS_MSG(&s, 0, XSR_PATH, 0, "5\0");
+    XS_MSG(&s, 0, XSR_RELEASE, 0, "2\0");
+    XS_MSG(&s, 1, XSR_UNWATCH, 0, "x\0y\0");
+    write_seed("xenstore", "domains", s.bytes, s.len);
 }
 
 int main(int argc, char **argv)
@@ -467,5 +546,6 @@ int main(int argc, char **argv)
     seed_hypercall_grants();
     seed_hypercall_sequence();
     seed_config();
+    seed_xenstore();
     return 0;
 }
