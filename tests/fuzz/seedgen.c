@@ -448,6 +448,8 @@ static void seed_config(void)
         snprintf(name, sizeof(name), "config-%zu", i);
         write_seed("config", name, files[i], strlen(files[i]));
     }
+}
+
 /* ---- xenstore: message sequences (format: fuzz_xenstore.h) ---- */
 
 struct xs_seed {
