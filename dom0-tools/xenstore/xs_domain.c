@@ -123,8 +123,10 @@ int xs_queue(struct xs_store *s, struct xs_domain *d, bool reply, const struct x
     struct xsd_sockmsg hdr = *h;
     struct xs_msg *m;
 
-    if (alen + blen > XENSTORE_PAYLOAD_MAX)
+    if (alen + blen > XENSTORE_PAYLOAD_MAX) {
+        d->dropped_events += !reply; /* a long path and a long token: no event fits */
         return -E2BIG;
+    }
     if (!reply && !event_room(s, d)) {
         d->dropped_events++;
         return -ENOSPC;

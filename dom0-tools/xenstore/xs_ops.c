@@ -279,44 +279,53 @@ static char *child_path(const char *parent, const char *name)
     return p;
 }
 
-/* Copies of path's node and all below it, in a list whose parents come first. */
-static int collect_subtree(struct xs_op *op, struct xs_entry *top, struct xs_entry ***out,
-                           uint32_t *n)
+/* A growing list of entries. */
+struct entry_list {
+    struct xs_entry **v;
+    uint32_t len, cap;
+};
+
+static int list_push(struct entry_list *l, struct xs_entry *e)
 {
-    uint32_t cap = 16, len = 1;
-    struct xs_entry **v = malloc(cap * sizeof(*v));
+    if (l->len == l->cap) {
+        uint32_t cap = l->cap ? 2 * l->cap : 16;
+        struct xs_entry **v = realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->len++] = e;
+    return 0;
+}
+
+/* Appends copies of e's children to l. */
+static int push_children(struct xs_op *op, const struct xs_entry *e, struct entry_list *l)
+{
+    const struct xs_data *d = &e->d;
     int rc = 0;
 
-    if (!v)
-        return -ENOMEM;
-    v[0] = top;
-    for (uint32_t i = 0; i < len && rc == 0; i++) {
-        const struct xs_data *d = &v[i]->d;
-        for (uint32_t off = 0; off < d->clen && rc == 0; off += strlen(d->children + off) + 1) {
-            char *child = child_path(v[i]->path, d->children + off);
-            if (!child) {
-                rc = -ENOMEM;
-                break;
-            }
-            if (len == cap) {
-                struct xs_entry **nv = realloc(v, 2 * cap * sizeof(*v));
-                rc = nv ? 0 : -ENOMEM;
-                v = nv ? nv : v;
-                cap *= nv ? 2 : 1;
-            }
-            if (rc == 0)
-                rc = xs_txn_get(op->s, op->t, child, &v[len]);
-            len += rc == 0;
-            free(child);
-        }
+    for (uint32_t off = 0; off < d->clen && rc == 0; off += strlen(d->children + off) + 1) {
+        struct xs_entry *c;
+        char *child = child_path(e->path, d->children + off);
+        if (!child)
+            return -ENOMEM;
+        rc = xs_txn_get(op->s, op->t, child, &c);
+        free(child);
+        if (rc == 0)
+            rc = list_push(l, c);
     }
-    if (rc < 0) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = len;
-    return 0;
+    return rc;
+}
+
+/* Copies of top and every node below it, parents before children (no recursion). */
+static int collect_subtree(struct xs_op *op, struct xs_entry *top, struct entry_list *l)
+{
+    int rc = list_push(l, top);
+
+    for (uint32_t i = 0; i < l->len && rc == 0; i++)
+        rc = push_children(op, l->v[i], l);
+    return rc;
 }
 
 static void remove_copy(struct xs_entry *e)
@@ -331,8 +340,8 @@ static void remove_copy(struct xs_entry *e)
 
 int xs_op_rm(struct xs_op *op, const char *path)
 {
-    struct xs_entry *e, *parent, **sub;
-    uint32_t n;
+    struct xs_entry *e, *parent;
+    struct entry_list sub = {NULL, 0, 0};
     int rc;
 
     if (strcmp(path, "/") == 0)
@@ -345,12 +354,12 @@ int xs_op_rm(struct xs_op *op, const char *path)
         return 0; /* xenstored: removing a missing node below an existing one is fine */
     if (rc < 0)
         return rc;
-    rc = collect_subtree(op, e, &sub, &n);
+    rc = collect_subtree(op, e, &sub);
+    for (uint32_t i = 0; rc == 0 && i < sub.len; i++)
+        remove_copy(sub.v[i]);
+    free(sub.v);
     if (rc < 0)
         return rc;
-    for (uint32_t i = 0; i < n; i++)
-        remove_copy(sub[i]);
-    free(sub);
     e->fire = XS_FIRE_REMOVED;
     xs_children_remove(&parent->d, xs_path_basename(path));
     parent->dirty = true;

@@ -54,10 +54,37 @@ struct xs_entry *xs_map_find(const struct xs_map *m, const char *path)
     return e;
 }
 
+/* Doubles the buckets when chains grow long; if memory is short, chains just stay longer. */
+static void map_grow(struct xs_map *m)
+{
+    uint32_t nb = m->nb * 2;
+    struct xs_entry **b;
+
+    if (m->count < 2 * m->nb || nb > (1u << 24))
+        return;
+    b = calloc(nb, sizeof(*b));
+    if (!b)
+        return;
+    for (uint32_t i = 0; i < m->nb; i++) {
+        while (m->b[i]) {
+            struct xs_entry *e = m->b[i];
+            m->b[i] = e->next;
+            e->next = b[hash(e->path) % nb];
+            b[hash(e->path) % nb] = e;
+        }
+    }
+    free(m->b);
+    m->b = b;
+    m->nb = nb;
+}
+
+/* Cannot fail (commit relies on it). */
 void xs_map_insert(struct xs_map *m, struct xs_entry *e)
 {
-    uint32_t i = hash(e->path) % m->nb;
+    uint32_t i;
 
+    map_grow(m);
+    i = hash(e->path) % m->nb;
     e->next = m->b[i];
     m->b[i] = e;
     m->count++;

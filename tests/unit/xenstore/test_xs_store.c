@@ -444,6 +444,21 @@ START_TEST(test_quota_events)
     drain(1);
     ck_assert_int_eq(wr(0, "/e", "y"), 0);
     expect_event(1, "/e", "tok");
+    /* an event that cannot fit in one message (long path, long token) is dropped and counted */
+    char *tok = malloc(4001), *path = malloc(300);
+    memset(tok, 't', 4000);
+    tok[4000] = '\0';
+    memset(path, 'p', 299);
+    memcpy(path, "/e/", 3);
+    path[299] = '\0';
+    ck_assert_int_eq(xs_watch(st, 0, "/e", tok), 0);
+    drain(0);
+    ck_assert_int_eq(wr(0, path, "x"), 0);
+    expect_no_event(0);
+    ck_assert_int_eq(xs_domain_usage(st, 0, &u), 0);
+    ck_assert_uint_eq(u.dropped_events, 1);
+    free(tok);
+    free(path);
 }
 END_TEST
 
