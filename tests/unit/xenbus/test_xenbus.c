@@ -1,8 +1,8 @@
 /*
  * test_xenbus.c - guest-lib's XenStore client against dom0's xenstored,
- * both on the host: the client writes requests into an in-memory shared
- * page; the test's "dom0" moves whole requests into xs_handle_message() and
- * the replies back into the page, whenever the client waits or notifies.
+ * both on the host, through an in-memory shared page: whenever the client
+ * waits or notifies, xenstored's ring transport (xs_ring_pump) moves whole
+ * requests into the store and replies and events back.
  * Covers every client call, watches (the first event at once, events on
  * change, unwatch), transactions with retry on EAGAIN, messages that wrap
  * around the 1 KiB rings, the state machine helpers (a state that came and
@@ -16,53 +16,20 @@
 #include <skiff/xenbus.h>
 
 #include "xenstore.h"
+#include "xs_ring.h"
 
 #define GUEST 1
 
 static struct xenstore_domain_interface page;
 static struct xs_store *store;
-static unsigned char staged[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
-static size_t staged_len;
-static size_t sent; /* bytes of the oldest output message already in rsp */
+static struct xs_ring_conn conn;
 static uint64_t fake_now;
 static unsigned int waits;
 
-/* dom0's side: whole requests from req into the store, replies into rsp. */
+/* dom0's side: xenstored's ring transport (xs_ring.c) on the same page. */
 static void pump(void)
 {
-    for (bool moved = true; moved;) {
-        moved = false;
-        while (page.req_cons != page.req_prod) {
-            size_t need = sizeof(struct xsd_sockmsg);
-            if (staged_len >= need)
-                need += ((struct xsd_sockmsg *)staged)->len;
-            if (staged_len >= need)
-                break;
-            staged[staged_len++] = (unsigned char)page.req[MASK_XENSTORE_IDX(page.req_cons)];
-            page.req_cons++;
-            moved = true;
-        }
-        if (staged_len >= sizeof(struct xsd_sockmsg) &&
-            staged_len == sizeof(struct xsd_sockmsg) + ((struct xsd_sockmsg *)staged)->len &&
-            xs_may_request(store, GUEST)) {
-            xs_handle_message(store, GUEST, staged, staged_len);
-            staged_len = 0;
-            moved = true;
-        }
-        /* Replies go out in pieces as the ring has room (a message may exceed it). */
-        const void *m;
-        size_t len = xs_output_peek(store, GUEST, &m);
-        while (len && sent < len && page.rsp_prod - page.rsp_cons < XENSTORE_RING_SIZE) {
-            page.rsp[MASK_XENSTORE_IDX(page.rsp_prod)] = ((const char *)m)[sent++];
-            page.rsp_prod++;
-            moved = true;
-        }
-        if (len && sent == len) {
-            xs_output_pop(store, GUEST);
-            sent = 0;
-            moved = true;
-        }
-    }
+    xs_ring_pump(store, &conn);
 }
 
 static void on_notify(void *ctx)
@@ -90,8 +57,7 @@ static void setup(void)
     static const struct xenbus_ops ops = {on_notify, on_wait, on_now, NULL};
 
     memset(&page, 0, sizeof(page));
-    staged_len = 0;
-    sent = 0;
+    xs_ring_init(&conn, &page, GUEST);
     fake_now = 0;
     ck_assert_int_eq(xs_store_create(NULL, NULL, &store), 0);
     ck_assert_int_eq(xs_mkdir(store, 0, 0, "/local/domain/1"), 0);
@@ -219,6 +185,28 @@ START_TEST(test_transactions_retry)
 }
 END_TEST
 
+/* A guest scribbling on the page breaks only its own connection. */
+START_TEST(test_hostile_indices_break_the_connection)
+{
+    struct xenstore_domain_interface evil;
+    struct xs_ring_conn c;
+
+    memset(&evil, 0, sizeof(evil));
+    xs_ring_init(&c, &evil, GUEST);
+    evil.req_prod = 5000; /* more than a ring ahead */
+    ck_assert(!xs_ring_pump(store, &c));
+    ck_assert(c.broken);
+    memset(&evil, 0, sizeof(evil));
+    xs_ring_init(&c, &evil, GUEST);
+    struct xsd_sockmsg h = {.type = XS_READ, .req_id = 1, .len = XENSTORE_PAYLOAD_MAX + 1};
+    memcpy(evil.req, &h, sizeof(h));
+    evil.req_prod = sizeof(h);
+    xs_ring_pump(store, &c);
+    ck_assert(c.broken);
+    ck_assert_uint_eq(evil.rsp_prod, 0); /* nothing was handled */
+}
+END_TEST
+
 START_TEST(test_state_machine)
 {
     char buf[64];
@@ -261,6 +249,7 @@ int main(void)
     tcase_add_test(tc, test_watches);
     tcase_add_test(tc, test_transactions_retry);
     tcase_add_test(tc, test_state_machine);
+    tcase_add_test(tc, test_hostile_indices_break_the_connection);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
