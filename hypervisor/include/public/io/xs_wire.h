@@ -80,17 +80,18 @@ enum xs_watch_type { XS_WATCH_PATH = 0, XS_WATCH_TOKEN = 1 };
 typedef uint32_t XENSTORE_RING_IDX;
 #define MASK_XENSTORE_IDX(idx) ((idx) & (XENSTORE_RING_SIZE - 1))
 struct xenstore_domain_interface {
-    char req[XENSTORE_RING_SIZE];       /*    0 [GUEST] requests to the store */
-    char rsp[XENSTORE_RING_SIZE];       /* 1024 [store] replies and watch events */
-    XENSTORE_RING_IDX req_cons;         /* 2048 [store] */
-    XENSTORE_RING_IDX req_prod;         /* 2052 [GUEST] */
-    XENSTORE_RING_IDX rsp_cons;         /* 2056 [GUEST] */
-    XENSTORE_RING_IDX rsp_prod;         /* 2060 [store] */
-    uint32_t server_features;           /* 2064 [store] XENSTORE_SERVER_FEATURE_* (none yet) */
-    uint32_t connection;                /* 2068 XENSTORE_CONNECTED (0) */
-    uint32_t error;                     /* 2072 XENSTORE_ERROR_* (0: none) */
+    char req[XENSTORE_RING_SIZE]; /*    0 [GUEST] requests to the store */
+    char rsp[XENSTORE_RING_SIZE]; /* 1024 [store] replies and watch events */
+    XENSTORE_RING_IDX req_cons;   /* 2048 [store] */
+    XENSTORE_RING_IDX req_prod;   /* 2052 [GUEST] */
+    XENSTORE_RING_IDX rsp_cons;   /* 2056 [GUEST] */
+    XENSTORE_RING_IDX rsp_prod;   /* 2060 [store] */
+    uint32_t server_features;     /* 2064 [store] XENSTORE_SERVER_FEATURE_* (none yet) */
+    uint32_t connection;          /* 2068 XENSTORE_CONNECTED (0) */
+    uint32_t error;               /* 2072 XENSTORE_ERROR_* (0: none) */
 };
 #define XENSTORE_CONNECTED 0
-typedef char xenstore_interface_is_2076_bytes[sizeof(struct xenstore_domain_interface) == 2076 ? 1 : -1];
+typedef char
+    xenstore_interface_is_2076_bytes[sizeof(struct xenstore_domain_interface) == 2076 ? 1 : -1];
 
 #endif /* SKIFF_PUBLIC_IO_XS_WIRE_H */
