@@ -75,19 +75,17 @@ static int failures;
         }                                  \
     } while (0)
 
+/* An argument's value, "" when absent. */
 static const char *arg_str(int argc, char **argv, const char *key)
 {
-    size_t len = strlen(key);
+    const char *v = guest_arg(argc, argv, key);
 
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], key, len) == 0 && argv[i][len] == '=')
-            return argv[i] + len + 1;
-    return "";
+    return v ? v : "";
 }
 
 static unsigned long arg_num(int argc, char **argv, const char *key)
 {
-    return strtoul(arg_str(argc, argv, key), NULL, 0);
+    return guest_arg_num(argc, argv, key, 0);
 }
 
 static uint8_t pattern(unsigned int seed, size_t i)

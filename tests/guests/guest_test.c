@@ -2,8 +2,10 @@
  * guest_test.c - the exception catcher behind TRY and small helpers shared
  * by the test guests.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include <skiff/events.h>
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 #include <skiff/traps.h>
@@ -53,4 +55,40 @@ void spin(unsigned long n)
 {
     for (volatile unsigned long i = 0; i < n; i++)
         ;
+}
+
+const char *guest_arg(int argc, char **argv, const char *key)
+{
+    size_t len = strlen(key);
+
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], key, len) == 0 && argv[i][len] == '=')
+            return argv[i] + len + 1;
+    return NULL;
+}
+
+unsigned long guest_arg_num(int argc, char **argv, const char *key, unsigned long dflt)
+{
+    const char *v = guest_arg(argc, argv, key);
+
+    return v ? strtoul(v, NULL, 0) : dflt;
+}
+
+volatile unsigned long guest_events_seen;
+
+void guest_count_event(evtchn_port_t port, void *data)
+{
+    (void)port;
+    (void)data;
+    guest_events_seen++;
+}
+
+void guest_wait_events(unsigned long n)
+{
+    local_events_disable();
+    while (guest_events_seen < n) {
+        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+        local_events_disable();
+    }
+    local_events_enable();
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <public/event_channel.h>
 #include <public/sysctl.h>
 
 #define NO_EXCEPTION 0xffu
@@ -47,5 +48,16 @@ long read_physinfo(struct skiff_sysctl_physinfo *out);
 
 /* Burns roughly n loop iterations (lets timer interrupts happen). */
 void spin(unsigned long n);
+
+/* The value of a "key=value" argument of the guest's command line, or NULL. */
+const char *guest_arg(int argc, char **argv, const char *key);
+/* Its number (strtoul, base 0), or dflt when the argument is absent. */
+unsigned long guest_arg_num(int argc, char **argv, const char *key, unsigned long dflt);
+
+/* Events counted by guest_count_event, an evtchn handler (upcall context). */
+extern volatile unsigned long guest_events_seen;
+void guest_count_event(evtchn_port_t port, void *data);
+/* Blocks (SCHEDOP_block unmasks and blocks in one step) until guest_events_seen >= n. */
+void guest_wait_events(unsigned long n);
 
 #endif

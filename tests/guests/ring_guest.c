@@ -31,6 +31,7 @@
 #include <skiff/time.h>
 
 #include "../bench/rings/bench.h"
+#include "guest_test.h"
 
 #define RING_GREF     8 /* the first ref a guest may choose (GNTTAB_NR_RESERVED_ENTRIES) */
 #define CONNECT_TRIES 5000
@@ -43,25 +44,7 @@ extern const struct bench_peer peer_xen_64, peer_xen_112;
 #endif
 
 static evtchn_port_t port;
-static volatile unsigned long events_seen;
-static unsigned long events_slept_on;
-
-static const char *arg_str(int argc, char **argv, const char *key)
-{
-    size_t len = strlen(key);
-
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], key, len) == 0 && argv[i][len] == '=')
-            return argv[i] + len + 1;
-    return NULL;
-}
-
-static unsigned long arg_num(int argc, char **argv, const char *key, unsigned long dflt)
-{
-    const char *v = arg_str(argc, argv, key);
-
-    return v ? strtoul(v, NULL, 0) : dflt;
-}
+static unsigned long slept_on;
 
 /* ---- the harness services loops.h calls ---- */
 
@@ -93,30 +76,12 @@ void bench_notify(struct bench_run *run, enum bench_side to)
 void bench_sleep(struct bench_run *run, enum bench_side who)
 {
     local_events_disable();
-    if (events_seen == events_slept_on) {
+    if (guest_events_seen == slept_on) {
         run->sleeps[who]++;
         HYPERVISOR_sched_op(SCHEDOP_block, NULL);
     }
     local_events_enable();
-    events_slept_on = events_seen;
-}
-
-static void count_event(evtchn_port_t p, void *data)
-{
-    (void)p;
-    (void)data;
-    events_seen++;
-}
-
-/* Blocks until at least n events came. */
-static void wait_events(unsigned long n)
-{
-    local_events_disable();
-    while (events_seen < n) {
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-        local_events_disable();
-    }
-    local_events_enable();
+    slept_on = guest_events_seen;
 }
 
 static const struct bench_peer *pick_peer(const char *name, unsigned long size)
@@ -167,7 +132,7 @@ static int front(const struct bench_peer *peer, struct bench_run *run)
     uint64_t t0, ticks;
 
     if (!page || find_offered_port(&back) || gnttab_setup(1) ||
-        evtchn_bind_handler(port, count_event, NULL)) {
+        evtchn_bind_handler(port, guest_count_event, NULL)) {
         printf("front: set-up failed (page, offered port, grant table or handler)\n");
         return 1;
     }
@@ -177,8 +142,8 @@ static int front(const struct bench_peer *peer, struct bench_run *run)
         printf("front: cannot grant the ring page to domain %u\n", back);
         return 1;
     }
-    wait_events(1); /* the back has mapped the ring and bound the port */
-    events_slept_on = events_seen;
+    guest_wait_events(1); /* the back has mapped the ring and bound the port */
+    slept_on = guest_events_seen;
     t0 = bench_ticks();
     peer->front_stream(run);
     ticks = bench_ticks() - t0;
@@ -225,12 +190,12 @@ static int back(const struct bench_peer *peer, struct bench_run *run, domid_t fr
     if (map_ring(front_dom, &page, &handle))
         return 1;
     if (evtchn_bind_interdomain(front_dom, front_port, &port) ||
-        evtchn_bind_handler(port, count_event, NULL)) {
+        evtchn_bind_handler(port, guest_count_event, NULL)) {
         printf("back: cannot bind to port %u of domain %u\n", front_port, front_dom);
         return 1;
     }
     peer->attach(page, SIDE_BACK);
-    events_slept_on = events_seen;
+    slept_on = guest_events_seen;
     evtchn_notify(port); /* connected */
     peer->back_stream(run);
     if (run->error) {
@@ -246,15 +211,15 @@ static int back(const struct bench_peer *peer, struct bench_run *run, domid_t fr
 
 int main(int argc, char **argv)
 {
-    const char *mode = arg_str(argc, argv, "mode");
+    const char *mode = guest_arg(argc, argv, "mode");
     const struct bench_peer *peer =
-        pick_peer(arg_str(argc, argv, "peer"), arg_num(argc, argv, "size", 64));
+        pick_peer(guest_arg(argc, argv, "peer"), guest_arg_num(argc, argv, "size", 64));
     struct bench_run run;
 
     memset(&run, 0, sizeof(run));
-    run.batch = (unsigned int)arg_num(argc, argv, "batch", 32);
-    run.messages = arg_num(argc, argv, "messages", 1000);
-    run.suppress = (int)arg_num(argc, argv, "suppress", 1);
+    run.batch = (unsigned int)guest_arg_num(argc, argv, "batch", 32);
+    run.messages = guest_arg_num(argc, argv, "messages", 1000);
+    run.suppress = (int)guest_arg_num(argc, argv, "suppress", 1);
     run.wake = WAKE_BLOCK;
     if (!mode || !peer || run.batch == 0 || run.batch > BENCH_MAX_BATCH || run.messages == 0 ||
         events_init() != 0) {
@@ -266,8 +231,8 @@ int main(int argc, char **argv)
     if (strcmp(mode, "front") == 0)
         return front(peer, &run);
     if (strcmp(mode, "back") == 0)
-        return back(peer, &run, (domid_t)arg_num(argc, argv, "dom", 0),
-                    (evtchn_port_t)arg_num(argc, argv, "port", 0));
+        return back(peer, &run, (domid_t)guest_arg_num(argc, argv, "dom", 0),
+                    (evtchn_port_t)guest_arg_num(argc, argv, "port", 0));
     printf("ring: unknown mode '%s'\n", mode);
     return 1;
 }

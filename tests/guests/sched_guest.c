@@ -29,24 +29,9 @@
 #include <skiff/thread.h>
 #include <skiff/time.h>
 
+#include "guest_test.h"
+
 #define MAX_OFFERED 8
-
-static const char *arg_str(int argc, char **argv, const char *key)
-{
-    size_t len = strlen(key);
-
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], key, len) == 0 && argv[i][len] == '=')
-            return argv[i] + len + 1;
-    return NULL;
-}
-
-static unsigned long arg_num(int argc, char **argv, const char *key, unsigned long dflt)
-{
-    const char *v = arg_str(argc, argv, key);
-
-    return v ? strtoul(v, NULL, 0) : dflt;
-}
 
 static inline uint64_t rdtsc(void)
 {
@@ -71,28 +56,6 @@ static unsigned int find_offered_ports(evtchn_port_t *ports, unsigned int max)
     return n;
 }
 
-/* ---- waiting for events without threads: the cheapest path ---- */
-
-static volatile unsigned long events_seen;
-
-static void count_event(evtchn_port_t port, void *data)
-{
-    (void)port;
-    (void)data;
-    events_seen++;
-}
-
-/* Blocks (SCHEDOP_block unmasks and blocks in one step) until events_seen >= n. */
-static void wait_for_events(unsigned long n)
-{
-    local_events_disable();
-    while (events_seen < n) {
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-        local_events_disable();
-    }
-    local_events_enable();
-}
-
 /* ---- ping / pong ---- */
 
 static int ping(domid_t dom, evtchn_port_t remote, unsigned long rounds)
@@ -102,21 +65,21 @@ static int ping(domid_t dom, evtchn_port_t remote, unsigned long rounds)
     unsigned long base;
 
     if (evtchn_bind_interdomain(dom, remote, &port) ||
-        evtchn_bind_handler(port, count_event, NULL)) {
+        evtchn_bind_handler(port, guest_count_event, NULL)) {
         printf("ping: cannot bind to port %u of domain %u\n", remote, dom);
         return 1;
     }
-    base = events_seen; /* the new end starts pending (as in Xen): counted already */
+    base = guest_events_seen; /* the new end starts pending (as in Xen): counted already */
     start_ns = monotonic_ns();
     start_tsc = rdtsc();
     for (unsigned long i = 1; i <= rounds; i++) {
         evtchn_notify(port);
-        wait_for_events(base + i);
+        guest_wait_events(base + i);
     }
     tsc = rdtsc() - start_tsc;
     ns = monotonic_ns() - start_ns;
-    if (events_seen != base + rounds) {
-        printf("ping: %lu pongs for %lu pings\n", events_seen - base, rounds);
+    if (guest_events_seen != base + rounds) {
+        printf("ping: %lu pongs for %lu pings\n", guest_events_seen - base, rounds);
         return 1;
     }
     printf("ping-pong: %lu round trips (%lu events) with domain %u, none lost, in %lu ms\n", rounds,
@@ -133,12 +96,12 @@ static int pong(unsigned long rounds)
 {
     evtchn_port_t port;
 
-    if (find_offered_ports(&port, 1) != 1 || evtchn_bind_handler(port, count_event, NULL)) {
+    if (find_offered_ports(&port, 1) != 1 || evtchn_bind_handler(port, guest_count_event, NULL)) {
         printf("pong: no port offered\n");
         return 1;
     }
     for (unsigned long i = 1; i <= rounds; i++) {
-        wait_for_events(i);
+        guest_wait_events(i);
         evtchn_notify(port);
     }
     printf("pong: %lu pings answered on port %u\n", rounds, port);
@@ -164,7 +127,7 @@ static _Noreturn void echo(void)
 
     /* The first offered port is dom0's probe channel; others (a storm) are only counted. */
     for (unsigned int i = 0; i < n; i++)
-        evtchn_bind_handler(ports[i], i == 0 ? echo_back : count_event, NULL);
+        evtchn_bind_handler(ports[i], i == 0 ? echo_back : guest_count_event, NULL);
     echo_port = n ? ports[0] : 0;
     printf("echo: answering on port %u, counting %u more\n", echo_port, n ? n - 1 : 0);
     for (;;)
@@ -203,25 +166,25 @@ static int sleeper(unsigned long count, unsigned long ms, unsigned long limit_us
 
 int main(int argc, char **argv)
 {
-    const char *mode = arg_str(argc, argv, "mode");
-    domid_t dom = (domid_t)arg_num(argc, argv, "dom", 0);
-    evtchn_port_t port = (evtchn_port_t)arg_num(argc, argv, "port", 0);
+    const char *mode = guest_arg(argc, argv, "mode");
+    domid_t dom = (domid_t)guest_arg_num(argc, argv, "dom", 0);
+    evtchn_port_t port = (evtchn_port_t)guest_arg_num(argc, argv, "port", 0);
 
     if (!mode || events_init() != 0) {
         printf("sched: no mode, or events_init failed\n");
         return 1;
     }
     if (strcmp(mode, "ping") == 0)
-        return ping(dom, port, arg_num(argc, argv, "rounds", 1));
+        return ping(dom, port, guest_arg_num(argc, argv, "rounds", 1));
     if (strcmp(mode, "pong") == 0)
-        return pong(arg_num(argc, argv, "rounds", 1));
+        return pong(guest_arg_num(argc, argv, "rounds", 1));
     if (strcmp(mode, "echo") == 0)
         echo();
     if (strcmp(mode, "storm") == 0)
         storm(dom, port);
     if (strcmp(mode, "sleeper") == 0)
-        return sleeper(arg_num(argc, argv, "count", 10), arg_num(argc, argv, "ms", 5),
-                       arg_num(argc, argv, "limit_us", 10000));
+        return sleeper(guest_arg_num(argc, argv, "count", 10), guest_arg_num(argc, argv, "ms", 5),
+                       guest_arg_num(argc, argv, "limit_us", 10000));
     printf("sched: unknown mode '%s' (ping|pong|echo|storm|sleeper)\n", mode);
     return 1;
 }
