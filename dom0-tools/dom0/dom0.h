@@ -69,6 +69,8 @@ int selftest_offer_to_new_domain(domid_t id, void *arg);
 
 /* selftest_sched.c: scheduler and event-channel self-tests across domains. */
 extern const struct dom0_selftest dom0_sched_selftests[];
+/* selftest_store.c: the toolstack's use of xenstored. */
+extern const struct dom0_selftest dom0_store_selftests[];
 /* selftest_rings.c: the PV ring between two domains. */
 extern const struct dom0_selftest dom0_ring_selftests[];
 
@@ -99,6 +101,17 @@ void cli_info(void);
 void cli_uptime(void);
 /* The hypervisor's recent console output (sysctl readconsole). */
 void cli_dmesg(void);
+/* ---- store_nodes.c: dom0's xenstored and each domain's home in it ---- */
+struct xs_store;
+/* The store (made on first use); NULL if out of memory. */
+struct xs_store *store_nodes(void);
+/* /local/domain/<id> with name, domid, memory/target; the domain introduced. */
+int store_nodes_add_domain(domid_t id, const char *name, uint64_t mem_mib);
+/* Releases and removes the homes of domains that no longer exist; how many. */
+int store_nodes_reconcile(void);
+/* xenstore-ls/-read/-write/-rm; false if cmd is none of them. */
+bool store_nodes_command(const char *cmd, char *arg);
+
 /* ---- lifecycle.c: on_poweroff / on_reboot / on_crash of config domains ---- */
 struct domain_config;
 /* Watches domain id, created from cfg, for its on_* actions. */

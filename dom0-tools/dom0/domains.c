@@ -164,7 +164,10 @@ static int build_from_store(const struct domain_spec *spec, domid_t *id, const c
         .on_created = spec->on_created,
         .on_created_arg = spec->on_created_arg,
     };
-    return builder_build(&req, id, why);
+    rc = builder_build(&req, id, why);
+    if (rc == 0 && store_nodes_add_domain(*id, req.name, spec->mem_mib))
+        printf("create: domain %u: could not add its nodes to the store\n", *id);
+    return rc;
 }
 
 int domains_create(const struct domain_spec *spec, domid_t *id, const char **why)

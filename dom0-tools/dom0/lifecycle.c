@@ -147,6 +147,7 @@ static void act(struct managed *m, uint32_t reason)
 
 void lifecycle_service(void)
 {
+    store_nodes_reconcile();
     for (unsigned int i = 0; i < MANAGED_MAX; i++) {
         struct skiff_domctl_getdomaininfo info;
         struct managed *m = &managed[i];

@@ -80,6 +80,8 @@ static void help(void)
            "  shutdown <dom>     shut a domain down (poweroff)\n"
            "  reboot <dom>       shut a domain down with reason reboot\n"
            "  pause <dom>        stop running a domain; unpause <dom> goes on\n"
+           "  xenstore-ls [path] the store as a tree; xenstore-read <path>,\n"
+           "                     xenstore-write <path> <value>, xenstore-rm <path>\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
            "  run <file>         run the commands in a boot-store file\n"
            "  sleep <ms>         wait (domains run; on_* actions are carried out)\n"
@@ -224,6 +226,8 @@ bool dom0_run_command(char *line)
             cli_run_store_script(arg);
         else
             printf("run: missing file (a script in the boot store)\n");
+    } else if (store_nodes_command(line, arg)) {
+        /* done */
     } else if (cli_domain_verb(line, arg)) {
         /* done */
     } else if (strcmp(line, "selftest") == 0) {
