@@ -75,6 +75,9 @@ extern const struct dom0_selftest dom0_ring_selftests[];
 /* selftest_grant.c: grant tables between two guests (grant.elf). */
 extern const struct dom0_selftest dom0_grant_selftests[];
 
+/* selftest_console.c: the PV console (consoled.c) with hello.elf guests. */
+extern const struct dom0_selftest dom0_console_selftests[];
+
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);
 /* Lists the self-tests. */

@@ -13,6 +13,7 @@
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 
+#include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
 
@@ -25,6 +26,7 @@ static size_t read_line(char *line, size_t size)
     for (;;) {
         char c;
         if (HYPERVISOR_console_io(CONSOLEIO_read, 1, &c) != 1) {
+            consoled_service(); /* guests' console output while we wait */
             HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
             continue;
         }
@@ -73,6 +75,7 @@ static void help(void)
            "                     build and start a domain from a boot-store image\n"
            "  list               the domains, their pages, state and CPU time\n"
            "  destroy <id>       destroy a domain\n"
+           "  console <id>       a domain's console output; typed lines go to it (Ctrl-] ends)\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
            "  poweroff | reboot  shut dom0 down (and with it the machine)\n"
            "  crash              crash dom0 on purpose (to see the report)\n");
@@ -211,6 +214,8 @@ static bool run_command(char *line)
         domains_print_list();
     } else if (strcmp(line, "destroy") == 0) {
         cmd_destroy(arg);
+    } else if (strcmp(line, "console") == 0) {
+        consoled_command(arg);
     } else if (strcmp(line, "selftest") == 0) {
         if (arg && *arg)
             dom0_selftest(arg);
