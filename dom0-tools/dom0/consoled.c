@@ -30,6 +30,7 @@
 struct console {
     bool used;
     bool broken; /* the guest broke the ring protocol: no more draining */
+    bool held;   /* consoled_hold(): not drained by consoled_service */
     domid_t domid;
     evtchn_port_t port; /* dom0's end */
     struct xencons_interface *ring;
@@ -145,7 +146,7 @@ void consoled_service(void)
 {
     for (unsigned int i = 0; i < CONSOLED_MAX; i++) {
         struct console *c = &consoles[i];
-        if (!c->used || c->broken)
+        if (!c->used || c->broken || c->held)
             continue;
         clear_pending(c->port); /* before draining: a later notify is not lost */
         drain(c, DRAIN_ROUNDS);
@@ -234,7 +235,7 @@ unsigned int consoled_ports(evtchn_port_t *ports, unsigned int max)
     unsigned int n = 0;
 
     for (unsigned int i = 0; i < CONSOLED_MAX && n < max; i++)
-        if (consoles[i].used && !consoles[i].broken)
+        if (consoles[i].used && !consoles[i].broken && !consoles[i].held)
             ports[n++] = consoles[i].port;
     return n;
 }
@@ -251,6 +252,21 @@ uint64_t consoled_lines(domid_t id)
     const struct console *c = find(id);
 
     return c ? c->lines : 0;
+}
+
+bool consoled_connected(domid_t id)
+{
+    const struct console *c = find(id);
+
+    return c && !c->broken;
+}
+
+void consoled_hold(domid_t id, bool hold)
+{
+    struct console *c = find(id);
+
+    if (c)
+        c->held = hold;
 }
 
 unsigned int consoled_count(void)

@@ -43,6 +43,15 @@ uint64_t consoled_lines(domid_t id);
 /* Puts n bytes into domain id's input ring and notifies it; bytes written or -errno. */
 int consoled_input(domid_t id, const char *s, size_t n);
 
+/* True while domain id's console is connected (not disconnected for breaking the ring). */
+bool consoled_connected(domid_t id);
+
+/*
+ * Test hook: while held, domain id's ring is not drained (its guest sees a
+ * backend that stopped). Releasing it lets the next service drain it.
+ */
+void consoled_hold(domid_t id, bool hold);
+
 /* Number of consoles connected (for leak checks). */
 unsigned int consoled_count(void);
 

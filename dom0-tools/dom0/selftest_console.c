@@ -7,11 +7,18 @@
  *                    history keeps exactly the last 64 KiB
  *   console-destroy  guests destroyed with output pending (ring full, guest
  *                    waiting) and while paused: nothing leaks
+ *   console-stalled  dom0 stops draining a guest's ring: the guest falls
+ *                    back to console_io after its timeout, nothing is lost
+ *   console-hostile  a guest publishes an impossible out_prod (HOSTILE R2):
+ *                    its console is disconnected, another guest's works
  * Each ends with frames, domains and dom0's ports where they started.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <public/io/console.h>
+#include <skiff/console.h>
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 #include <skiff/test.h>
@@ -175,6 +182,64 @@ static int selftest_console_destroy(void)
     return test_finish();
 }
 
+/* ---- console-stalled ---- */
+
+static int selftest_console_stalled(void)
+{
+    struct snapshot before;
+    domid_t id;
+
+    if (!selftest_setup(&before))
+        return test_finish();
+    /* Built paused, so the hold is in place before it prints anything. */
+    TEST_EQ(selftest_build(HELLO, GUEST_MIB, "mode=flood", &id, NULL, NULL), 0);
+    if (test_failures())
+        return test_finish();
+    consoled_hold(id, true);
+    TEST_EQ(domctl_unpause(id), 0);
+    TEST_EQ(domains_wait_shutdown(&id, 1, WAIT_MS), 0); /* it did not wait forever */
+    TEST_EQ(selftest_reason_of(id), SHUTDOWN_poweroff);
+    TEST_EQ(consoled_history(id)->total, 0);
+    consoled_hold(id, false);
+    consoled_service();
+    /* The ring was full when the guest gave up: exactly one ring-full came through it. */
+    TEST_EQ(consoled_history(id)->total, XENCONS_OUT_SIZE);
+    TEST_CHECK(history_has(id, "flood 0000 "));
+    printf("console-stalled: d%u gave up on its ring after %u ms; %u bytes came through it\n", id,
+           CONSOLE_RING_TIMEOUT_MS, XENCONS_OUT_SIZE);
+    TEST_EQ(domctl_destroy(id), 0);
+    selftest_expect_snapshot(&before, "console-stalled");
+    return test_finish();
+}
+
+/* ---- console-hostile ---- */
+
+static int selftest_console_hostile(void)
+{
+    struct snapshot before;
+    char want[64];
+    domid_t ids[2];
+
+    if (!selftest_setup(&before))
+        return test_finish();
+    if (!start("mode=bad-ring", &ids[0]) || !start("mode=marker", &ids[1]))
+        return test_finish();
+    TEST_EQ(domains_wait_shutdown(ids, 2, WAIT_MS), 0);
+    consoled_service();
+    TEST_CHECK(!consoled_connected(ids[0]));
+    TEST_EQ(selftest_reason_of(ids[0]), SHUTDOWN_poweroff);
+    TEST_CHECK(consoled_connected(ids[1]));
+    snprintf(want, sizeof(want), "console marker %u: through the ring\n", ids[1]);
+    TEST_CHECK(history_has(ids[1], want));
+    TEST_EQ(consoled_input(ids[0], "x", 1), -EIO);
+    selftest_destroy_all(ids, 2);
+    TEST_EQ(consoled_count(), 0);
+    selftest_expect_snapshot(&before, "console-hostile");
+    printf("console-hostile: d%u's broken ring disconnected, d%u's console unaffected: ok\n",
+           ids[0], ids[1]);
+    return test_finish();
+}
+
 const struct dom0_selftest dom0_console_selftests[] = {
     {"console-ring", "a guest's output through its console ring; a line into its input ring",
      selftest_console_ring},
@@ -182,5 +247,9 @@ const struct dom0_selftest dom0_console_selftests[] = {
      selftest_console_flood},
     {"console-destroy", "guests destroyed with console output pending leak nothing",
      selftest_console_destroy},
+    {"console-stalled", "dom0 stops draining a guest's ring: it falls back to console_io",
+     selftest_console_stalled},
+    {"console-hostile", "a guest breaks its ring (R2): its console is disconnected, others go on",
+     selftest_console_hostile},
     {NULL, NULL, NULL},
 };

@@ -11,10 +11,12 @@
  *   mode=marker              print a marker saying whether output goes through the console ring
  *   mode=flood               print FLOOD_LINES lines of 80 bytes (> 64 KiB), then a done line
  *   mode=echo                wait (up to 20 s) for a line of console input, print it back
+ *   mode=bad-ring            publish an impossible out_prod in its console ring, then print
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <public/io/console.h>
 #include <skiff/console.h>
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
@@ -83,6 +85,23 @@ static int echo(void)
     return 1;
 }
 
+/* HOSTILE R2 against dom0: out_prod a ring and more ahead of out_cons. */
+static int bad_ring(void)
+{
+    struct xencons_interface *r = (void *)(uintptr_t)start_info.console_page;
+    struct evtchn_send send = {.port = start_info.console_port};
+
+    if (!start_info.has_console) {
+        printf("bad-ring: no console page\n");
+        return 1;
+    }
+    __atomic_store_n(&r->out_prod, r->out_cons + 3 * XENCONS_OUT_SIZE, __ATOMIC_RELEASE);
+    HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+    printf("bad-ring: this line finds the ring full and goes through console_io\n");
+    printf("bad-ring: output now goes %s\n", ring_or_not());
+    return 0;
+}
+
 static _Noreturn void spin_forever(void)
 {
     for (volatile unsigned long n = 0;; n++)
@@ -132,6 +151,8 @@ int main(int argc, char **argv)
         return flood();
     if (strcmp(mode, "mode=echo") == 0)
         return echo();
+    if (strcmp(mode, "mode=bad-ring") == 0)
+        return bad_ring();
     if (strcmp(mode, "mode=spin") == 0)
         spin_forever();
     if (strcmp(mode, "mode=block") == 0)
@@ -142,7 +163,7 @@ int main(int argc, char **argv)
         strcmp(mode, "mode=write-rodata") == 0)
         return forbidden_access(mode);
     printf("hello: unknown '%s' (mode=hello|spin|block|crash|exec-data|write-text|write-rodata|"
-           "marker|flood|echo)\n",
+           "marker|flood|echo|bad-ring)\n",
            mode);
     return 1;
 }
