@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <skiff/console.h>
 #include <skiff/console_ring.h>
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
@@ -79,7 +80,7 @@ static void notify(const struct console *c)
     HYPERVISOR_event_channel_op(EVTCHNOP_send, &op);
 }
 
-/* Prints the line buffer as "(dN) line\n" in one console_io write. */
+/* Prints the line buffer as "(dN) line\n" in one write, on a line of its own. */
 static void print_line(struct console *c)
 {
     char out[16 + LINE_MAX + 1];
@@ -88,8 +89,7 @@ static void print_line(struct console *c)
     memcpy(out + len, c->line, c->line_len);
     len += (int)c->line_len;
     out[len++] = '\n';
-    console_flush(); /* dom0's own pending output first */
-    HYPERVISOR_console_io(CONSOLEIO_write, (unsigned int)len, out);
+    console_write_line(out, (size_t)len);
     c->line_len = 0;
     c->lines++;
 }

@@ -21,6 +21,8 @@
 static char buf[CONSOLE_BUF];
 static size_t used;
 
+static bool mid_line; /* the last byte written was not a newline */
+
 static struct xencons_interface *ring; /* NULL: console_io */
 static evtchn_port_t ring_port;
 
@@ -102,13 +104,43 @@ static void ring_write(const char *s, size_t n)
     }
 }
 
+static void write_out(const char *s, size_t n)
+{
+    if (n == 0)
+        return;
+    if (ring)
+        ring_write(s, n);
+    else
+        HYPERVISOR_console_io(CONSOLEIO_write, (unsigned int)n, (char *)s);
+    mid_line = s[n - 1] != '\n';
+}
+
 void console_flush(void)
 {
-    if (used > 0 && ring)
-        ring_write(buf, used);
-    else if (used > 0)
-        HYPERVISOR_console_io(CONSOLEIO_write, (unsigned int)used, buf);
+    write_out(buf, used);
     used = 0;
+}
+
+void console_write_line(const char *s, size_t n)
+{
+    console_flush();
+    if (mid_line)
+        write_out("\n", 1);
+    write_out(s, n);
+}
+
+void console_wait_drained(unsigned int timeout_ms)
+{
+    uint64_t deadline = monotonic_ns() + timeout_ms * 1000000ull;
+
+    while (ring && __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE) != ring->out_prod &&
+           monotonic_ns() < deadline) {
+        struct sched_poll p = {.ports = &ring_port, .nr_ports = 1, .timeout = deadline};
+        clear_port();
+        if (__atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE) == ring->out_prod)
+            break;
+        HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+    }
 }
 
 size_t console_read(char *out, size_t n)

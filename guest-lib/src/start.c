@@ -76,5 +76,6 @@ _Noreturn void guest_start(const void *start_info_fdt)
     int argc = split_cmdline();
     int rc = main(argc, argv);
     console_flush();
+    console_wait_drained(CONSOLE_EXIT_DRAIN_MS);
     guest_shutdown(rc == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
 }
