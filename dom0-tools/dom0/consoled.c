@@ -254,6 +254,13 @@ uint64_t consoled_lines(domid_t id)
     return c ? c->lines : 0;
 }
 
+size_t consoled_pending(domid_t id)
+{
+    const struct console *c = find(id);
+
+    return c ? cons_ring_out_pending(c->ring) : 0;
+}
+
 bool consoled_connected(domid_t id)
 {
     const struct console *c = find(id);

@@ -40,6 +40,9 @@ const struct console_history *consoled_history(domid_t id);
 /* Lines printed for domain id (complete lines and cut long ones), 0 if none. */
 uint64_t consoled_lines(domid_t id);
 
+/* Bytes waiting in domain id's out ring (0 if it has no console). */
+size_t consoled_pending(domid_t id);
+
 /* Puts n bytes into domain id's input ring and notifies it; bytes written or -errno. */
 int consoled_input(domid_t id, const char *s, size_t n);
 
