@@ -14,6 +14,7 @@
 #include <skiff/elf.h>
 #include <skiff/guest.h>
 #include <skiff/guest_layout.h>
+#include <skiff/hypercall.h>
 /* The hypervisor's start info writer (guest-lib's parser owns <skiff/start_info.h>). */
 #include <hypervisor/include/skiff/start_info.h>
 #include <public/memory.h>
@@ -34,7 +35,15 @@ struct build {
     struct start_info_desc si;
     void *si_buf; /* GUEST_LAYOUT_START_INFO_SIZE bytes */
     domid_t domid;
+    evtchn_port_t console_port; /* the new domain's, offered to dom0 */
 };
+
+static builder_console_fn *console_backend;
+
+void builder_set_console_backend(builder_console_fn *fn)
+{
+    console_backend = fn;
+}
 
 static int fail(const char **why, const char *msg, int rc)
 {
@@ -94,6 +103,9 @@ static void describe(struct build *b)
         si->free[i].size = l->free[i].size;
     }
     si->nr_free = l->nr_free;
+    si->has_console = true;
+    si->console_page = l->console;
+    si->console_port = b->console_port;
     si->hv_version = start_info.hv_version;
 }
 
@@ -110,6 +122,8 @@ static int plan(struct build *b, const char **why)
     int rc;
 
     rc = guest_layout_plan(b->req->mem_bytes, NULL, 0, &b->layout);
+    if (rc == 0)
+        rc = guest_layout_add_console(&b->layout);
     if (rc)
         return fail(why, "memory too small for the special pages", rc);
     lim = guest_layout_image_limits(&b->layout);
@@ -199,11 +213,31 @@ static int set_special_pages(struct build *b)
     return rc;
 }
 
+/* The console's port: one of the new domain's, offered to dom0. */
+static int offer_console_port(struct build *b)
+{
+    struct evtchn_alloc_unbound a = {.dom = b->domid, .remote_dom = 0};
+    int rc = (int)HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+
+    b->console_port = a.port;
+    return rc;
+}
+
+static int connect_console(struct build *b)
+{
+    struct builder_console c = {.gfn = b->layout.console / PAGE, .port = b->console_port};
+
+    return console_backend ? console_backend(b->domid, &c) : 0;
+}
+
 /* Loads and sets up the created domain b->domid; *why says which step failed. */
 static int populate(struct build *b, const char **why)
 {
     int rc;
 
+    rc = offer_console_port(b);
+    if (rc)
+        return fail(why, "cannot allocate the console's event channel", rc);
     rc = load_segments(b);
     if (rc)
         return fail(why, "cannot load the image into the domain", rc);
@@ -221,6 +255,9 @@ static int populate(struct build *b, const char **why)
     rc = domctl_set_vcpu_context(b->domid, b->img.entry, b->layout.stack_top, b->layout.start_info);
     if (rc)
         return fail(why, "cannot set the vCPU's entry state", rc);
+    rc = connect_console(b);
+    if (rc)
+        return fail(why, "cannot connect the console backend", rc);
     if (b->req->leave_paused)
         return 0;
     rc = domctl_unpause(b->domid);

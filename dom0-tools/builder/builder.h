@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <public/event_channel.h>
 #include <public/skiff.h>
 
 #define BUILDER_MIN_MEM     (1ull << 20) /* the hypervisor's minimum (256 pages) */
@@ -34,6 +35,22 @@ struct builder_request {
     int (*on_created)(domid_t id, void *arg);
     void *on_created_arg;
 };
+
+/*
+ * Every domain the builder makes gets a console: a zeroed page of its RAM
+ * (guest_layout_add_console) and a port of the new domain offered to dom0
+ * (EVTCHNOP_alloc_unbound, remote dom0), both named in its start info
+ * (skiff,console). The backend registered here is called with them once the
+ * domain is loaded, before it is unpaused; a non-zero return fails the build
+ * (the domain is destroyed). Without a backend the guest's output waits in
+ * the ring until the guest gives up on it (guest-lib's console.c).
+ */
+struct builder_console {
+    uint64_t gfn;       /* the console page, a frame of the new domain */
+    evtchn_port_t port; /* the new domain's port, offered to dom0 */
+};
+typedef int builder_console_fn(domid_t id, const struct builder_console *c);
+void builder_set_console_backend(builder_console_fn *fn);
 
 /*
  * Builds the domain req describes. Everything about the request and the

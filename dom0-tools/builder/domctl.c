@@ -53,9 +53,20 @@ int domctl_sched_setparams(domid_t id, uint32_t weight, uint32_t cap)
     return (int)HYPERVISOR_domctl(&op);
 }
 
+static domctl_destroy_hook_fn *destroy_hook;
+
+void domctl_set_destroy_hook(domctl_destroy_hook_fn *fn)
+{
+    destroy_hook = fn;
+}
+
 int domctl_destroy(domid_t id)
 {
-    return simple_op(SKIFF_DOMCTL_destroydomain, id);
+    int rc = simple_op(SKIFF_DOMCTL_destroydomain, id);
+
+    if (rc == 0 && destroy_hook)
+        destroy_hook(id);
+    return rc;
 }
 
 int domctl_pause(domid_t id)

@@ -77,6 +77,9 @@ extern const struct dom0_selftest dom0_ring_selftests[];
 /* selftest_grant.c: grant tables between two guests (grant.elf). */
 extern const struct dom0_selftest dom0_grant_selftests[];
 
+/* selftest_console.c: the PV console (consoled.c) with hello.elf guests. */
+extern const struct dom0_selftest dom0_console_selftests[];
+
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);
 /* Lists the self-tests. */
@@ -168,6 +171,11 @@ int domains_wait_shutdown(const domid_t *ids, unsigned int n, unsigned int timeo
 /* Waits until domain id shows all of the SKIFF_DOMINF_* flags. 0, -ETIMEDOUT, -ESRCH. */
 int domains_wait_flags(domid_t id, uint32_t flags, unsigned int timeout_ms);
 
+/*
+ * Blocks until port (0: none) or a console port is pending, or until the
+ * absolute time `until`; then serves the consoles.
+ */
+void domains_poll_until(evtchn_port_t port, uint64_t until);
 /* Sleeps (SCHEDOP_poll with a timeout), letting other domains run. */
 void domains_sleep_ms(unsigned int ms);
 

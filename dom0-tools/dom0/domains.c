@@ -12,6 +12,7 @@
 #include <skiff/time.h>
 
 #include "builder.h"
+#include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
 
@@ -21,17 +22,31 @@ static evtchn_port_t dom_exc_port;
 
 /* ---- sleeping (system time from guest-lib's monotonic_ns) ---- */
 
-/* Sleeps until port (0: none) is pending or until the absolute time `until`. */
-static void poll_until(evtchn_port_t port, uint64_t until)
+/*
+ * Sleeps until port (0: none) or a console port is pending, or until the
+ * absolute time `until`; then serves the consoles. Every wait of dom0's
+ * toolstack comes through here, so guests' output never stalls on it.
+ */
+void domains_poll_until(evtchn_port_t port, uint64_t until)
 {
-    struct sched_poll p = {.ports = &port, .nr_ports = port ? 1 : 0, .timeout = until};
+    evtchn_port_t ports[1 + CONSOLED_MAX];
+    unsigned int n = 0;
 
+    if (port)
+        ports[n++] = port;
+    n += consoled_ports(ports + n, CONSOLED_MAX);
+    struct sched_poll p = {.ports = ports, .nr_ports = n, .timeout = until};
     HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+    consoled_service();
 }
 
 void domains_sleep_ms(unsigned int ms)
 {
-    poll_until(0, monotonic_ns() + ms * 1000000ull);
+    uint64_t until = monotonic_ns() + ms * 1000000ull;
+
+    do
+        domains_poll_until(0, until);
+    while (monotonic_ns() < until);
 }
 
 /* ---- VIRQ_DOM_EXC ---- */
@@ -90,7 +105,7 @@ int domains_wait_shutdown(const domid_t *ids, unsigned int n, unsigned int timeo
         if (now >= deadline)
             return -ETIMEDOUT;
         uint64_t until = now + POLL_SLICE_NS < deadline ? now + POLL_SLICE_NS : deadline;
-        poll_until((evtchn_port_t)port, until);
+        domains_poll_until((evtchn_port_t)port, until);
     }
 }
 

@@ -170,8 +170,7 @@ void lifecycle_sleep_ms(unsigned int ms)
     lifecycle_service();
     while (monotonic_ns() < until) {
         evtchn_port_t pp = port > 0 ? (evtchn_port_t)port : 0;
-        struct sched_poll p = {.ports = &pp, .nr_ports = pp ? 1 : 0, .timeout = until};
-        HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+        domains_poll_until(pp, until); /* consoles are served there too */
         if (pp)
             __atomic_fetch_and(&shared_info->evtchn_pending[pp / 64], ~(1ull << (pp % 64)),
                                __ATOMIC_SEQ_CST);

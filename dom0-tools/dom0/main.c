@@ -11,6 +11,7 @@
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 
+#include "consoled.h"
 #include "dom0.h"
 
 void dom0_banner(void)
@@ -44,6 +45,7 @@ static bool run_exec_module(void)
 int main(int argc, char **argv)
 {
     dom0_banner();
+    consoled_init();
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "selftest=", 9) == 0)
             return dom0_selftest(argv[i] + 9) < 0 ? 1 : 0;

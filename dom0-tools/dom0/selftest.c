@@ -96,9 +96,13 @@ static const struct dom0_selftest selftests[] = {
 };
 
 /* Every table of self-tests, each ending with a NULL name. */
-static const struct dom0_selftest *const tables[] = {
-    selftests,           dom0_domain_selftests, dom0_sched_selftests,
-    dom0_ring_selftests, dom0_store_selftests,  dom0_grant_selftests};
+static const struct dom0_selftest *const tables[] = {selftests,
+                                                     dom0_domain_selftests,
+                                                     dom0_sched_selftests,
+                                                     dom0_ring_selftests,
+                                                     dom0_store_selftests,
+                                                     dom0_grant_selftests,
+                                                     dom0_console_selftests};
 
 static const struct dom0_selftest *find_selftest(const char *name)
 {

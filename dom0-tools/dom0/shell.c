@@ -13,6 +13,7 @@
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 
+#include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
 
@@ -82,6 +83,7 @@ static void help(void)
            "  pause <dom>        stop running a domain; unpause <dom> goes on\n"
            "  xenstore-ls [path] the store as a tree; xenstore-read <path>,\n"
            "                     xenstore-write <path> <value>, xenstore-rm <path>\n"
+           "  console <dom>      a domain's console output; typed lines go to it (Ctrl-] ends)\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
            "  run <file>         run the commands in a boot-store file\n"
            "  sleep <ms>         wait (domains run; on_* actions are carried out)\n"
@@ -230,6 +232,8 @@ bool dom0_run_command(char *line)
         /* done */
     } else if (cli_domain_verb(line, arg)) {
         /* done */
+    } else if (strcmp(line, "console") == 0) {
+        consoled_command(arg);
     } else if (strcmp(line, "selftest") == 0) {
         if (arg && *arg)
             dom0_selftest(arg);

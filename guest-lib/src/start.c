@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <skiff/console.h>
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
 #include <skiff/page_alloc.h>
@@ -68,11 +69,13 @@ _Noreturn void guest_start(const void *start_info_fdt)
     if (start_info_parse(start_info_fdt, SKIFF_START_INFO_MAX_SIZE, &start_info, &why))
         early_fail("guest-lib: bad start info: ", why);
     shared_info = (struct shared_info *)(uintptr_t)start_info.shared_info;
+    console_init();
     if (traps_init())
         early_fail("guest-lib: ", "cannot register exception handlers");
     memory_init();
     int argc = split_cmdline();
     int rc = main(argc, argv);
     console_flush();
+    console_wait_drained(CONSOLE_EXIT_DRAIN_MS);
     guest_shutdown(rc == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
 }

@@ -145,6 +145,21 @@ static int parse_modules(const void *fdt, struct skiff_start_info *si, const cha
     return 0;
 }
 
+/* Optional (dom0 has none); a page outside RAM or port 0 is refused. */
+static int parse_console(const void *fdt, struct skiff_start_info *si, const char **why)
+{
+    int node = fdt_path_offset(fdt, SI_NODE_CONSOLE);
+
+    if (node < 0)
+        return 0;
+    if (read_u64(fdt, node, SI_PROP_CONS_PAGE, &si->console_page) ||
+        read_u32(fdt, node, SI_PROP_CONS_PORT, &si->console_port) || si->console_port == 0 ||
+        si->console_page == 0 || si->console_page % 4096 != 0 || si->console_page >= si->mem_bytes)
+        return fail(why, "bad " SI_NODE_CONSOLE " node");
+    si->has_console = true;
+    return 0;
+}
+
 static int parse_hypervisor(const void *fdt, struct skiff_start_info *si, const char **why)
 {
     int node = fdt_path_offset(fdt, SI_NODE_HV);
@@ -195,6 +210,8 @@ int start_info_parse(const void *fdt, size_t max_size, struct skiff_start_info *
         rc = parse_free_memory(fdt, si, why);
     if (!rc)
         rc = parse_modules(fdt, si, why);
+    if (!rc)
+        rc = parse_console(fdt, si, why);
     if (!rc)
         rc = parse_hypervisor(fdt, si, why);
     return rc;

@@ -60,6 +60,15 @@ int guest_layout_plan(uint64_t mem, const uint64_t *module_sizes, unsigned int n
     return place_modules(module_sizes, nr_modules, l);
 }
 
+int guest_layout_add_console(struct guest_layout *l)
+{
+    if (l->console || l->modules_base < 3 * PAGE)
+        return -ENOMEM;
+    l->modules_base -= PAGE;
+    l->console = l->modules_base;
+    return 0;
+}
+
 struct elf_limits guest_layout_image_limits(const struct guest_layout *l)
 {
     return (struct elf_limits){PAGE, l->modules_base};

@@ -73,6 +73,16 @@ static int write_modules(void *fdt, const struct start_info_desc *d)
     return fdt_end_node(fdt);
 }
 
+static int write_console(void *fdt, const struct start_info_desc *d)
+{
+    if (!d->has_console)
+        return 0;
+    TRY(fdt_begin_node(fdt, SI_NODE_CONSOLE + 1));
+    TRY(fdt_property_u64(fdt, SI_PROP_CONS_PAGE, d->console_page));
+    TRY(fdt_property_u32(fdt, SI_PROP_CONS_PORT, d->console_port));
+    return fdt_end_node(fdt);
+}
+
 static int write_hypervisor(void *fdt, const struct start_info_desc *d)
 {
     TRY(fdt_begin_node(fdt, SI_NODE_HV + 1));
@@ -99,6 +109,7 @@ static int write_tree(void *fdt, const struct start_info_desc *d)
     TRY(write_pages(fdt, d));
     TRY(write_free_memory(fdt, d));
     TRY(write_modules(fdt, d));
+    TRY(write_console(fdt, d));
     TRY(write_hypervisor(fdt, d));
     return fdt_end_node(fdt);
 }

@@ -2,9 +2,9 @@
  * seedgen.c - writes the fuzzers' seed corpora at build time: valid ELF
  * images (checked with elf_parse), start-info trees from start_info_build(),
  * command lines, encoded hypercalls (fuzz_hypercall.h) and xl-style domain
- * configs.
+ * configs, and console ring scripts.
  *
- *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall,config}/
+ *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall,config,console_ring}/
  */
 #include <elf.h>
 #include <errno.h>
@@ -425,6 +425,32 @@ static void seed_hypercall_sequence(void)
     hc_write(&s, "sequence");
 }
 
+/* ---- console ring scripts (fuzz_console_ring.c): 5-byte steps ---- */
+
+static void put_step(unsigned char *p, unsigned char op, uint32_t v)
+{
+    p[0] = op;
+    memcpy(p + 1, &v, sizeof(v));
+}
+
+static void seed_console_ring(void)
+{
+    unsigned char s[5 * 8];
+
+    /* guest writes 3000 (2048 fit), dom0 reads 100 then all; then wrap and a bad index */
+    put_step(s + 0, 3, 3000);
+    put_step(s + 5, 2, 100);
+    put_step(s + 10, 2, 5000);
+    put_step(s + 15, 0, 0xfffffff0u);
+    put_step(s + 20, 1, 0xffffff00u);
+    put_step(s + 25, 2, 4000);
+    put_step(s + 30, 6, 700);
+    put_step(s + 35, 7, 300);
+    write_seed("console_ring", "script-1", s, sizeof(s));
+    put_step(s + 0, 0, 5000); /* out_prod far ahead: -EIO */
+    write_seed("console_ring", "script-hostile", s, 10);
+}
+
 /* ---- domain configs (dom0-tools/config) ---- */
 
 static void seed_config(void)
@@ -549,5 +575,6 @@ int main(int argc, char **argv)
     seed_hypercall_sequence();
     seed_config();
     seed_xenstore();
+    seed_console_ring();
     return 0;
 }

@@ -33,6 +33,9 @@ struct skiff_start_info {
     struct si_mem_range free[SKIFF_START_INFO_MAX_RANGES];
     unsigned int nr_modules;
     struct si_module_info modules[SKIFF_START_INFO_MAX_MODULES];
+    bool has_console; /* skiff,console: a domU's console ring and port */
+    uint64_t console_page;
+    uint32_t console_port;
     bool has_machine_base;
     uint64_t machine_base;
     char hv_version[32];

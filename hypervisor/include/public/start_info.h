@@ -28,6 +28,13 @@
  *     skiff,modules {                                dom0: boot modules,
  *       module@N { reg = <base size>; cmdline = "..."; };   copied into RAM
  *     };
+ *     skiff,console {                       domUs only (dom0 uses console_io)
+ *       page = <u64>;   guest-physical address of the console ring page
+ *                       (struct xencons_interface, public/io/console.h),
+ *                       zeroed by the builder
+ *       port = <u32>;   this domain's event channel for the console, offered
+ *                       to dom0 (alloc_unbound, remote dom0), which binds it
+ *     };
  *     skiff,hypervisor {
  *       version = "<hypervisor version>";   e.g. "0.1.0"
  *       machine-base = <u64>;    dom0 only: machine address of its RAM
@@ -60,6 +67,9 @@
 #define SI_NODE_FREE_MEM   "/skiff,free-memory"
 #define SI_NODE_MODULES    "/skiff,modules"
 #define SI_PROP_CMDLINE    "cmdline"
+#define SI_NODE_CONSOLE    "/skiff,console"
+#define SI_PROP_CONS_PAGE  "page"
+#define SI_PROP_CONS_PORT  "port"
 #define SI_NODE_HV         "/skiff,hypervisor"
 #define SI_PROP_VERSION    "version"
 #define SI_PROP_MACH_BASE  "machine-base"

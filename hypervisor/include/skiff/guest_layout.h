@@ -7,6 +7,7 @@
  *   PAGE ...            free memory below the image (if any)
  *   image               ELF segments, each page with its segments' permissions
  *   ...                 free memory
+ *   console             domUs: the console ring page (guest_layout_add_console)
  *   modules             module copies (page aligned, first module lowest)
  *   stack_base          boot stack (GUEST_LAYOUT_STACK_SIZE), rsp = stack_top
  *   shared_info         one page
@@ -43,6 +44,7 @@ struct guest_layout {
     uint64_t shared_info; /* one page */
     uint64_t start_info;  /* [start_info, start_info + start_info_size) */
     uint64_t start_info_size;
+    uint64_t console;      /* the console ring page, 0 if none */
     uint64_t modules_base; /* lowest module copy, or stack_base without modules */
     unsigned int nr_modules;
     struct guest_range modules[GUEST_LAYOUT_MAX_MODULES]; /* size: the module's own bytes */
@@ -58,6 +60,15 @@ struct guest_layout {
  */
 int guest_layout_plan(uint64_t mem, const uint64_t *module_sizes, unsigned int nr_modules,
                       struct guest_layout *l);
+
+/*
+ * Takes the page below the modules (or the stack) for the console ring and
+ * lowers modules_base past it; call after guest_layout_plan() and before
+ * guest_layout_image_limits(). dom0's builder does it for every domU (dom0
+ * itself writes to the hypervisor console and gets none). 0, or -ENOMEM
+ * when no page is left above page 0.
+ */
+int guest_layout_add_console(struct guest_layout *l);
 
 /* Where the image's segments may lie: above page 0, below the modules. */
 struct elf_limits guest_layout_image_limits(const struct guest_layout *l);

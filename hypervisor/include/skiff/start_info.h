@@ -30,6 +30,9 @@ struct start_info_desc {
     struct si_range free[SKIFF_START_INFO_MAX_RANGES];
     unsigned int nr_modules;
     struct si_module modules[SKIFF_START_INFO_MAX_MODULES];
+    bool has_console; /* domUs: the skiff,console node */
+    uint64_t console_page;
+    uint32_t console_port;
     bool has_machine_base;
     uint64_t machine_base;
     const char *hv_version;

@@ -13,6 +13,7 @@
 #include <public/event_channel.h>
 #include <public/features.h>
 #include <public/grant_table.h>
+#include <public/io/console.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/start_info.h>

@@ -52,6 +52,9 @@ static void full_desc(struct start_info_desc *d)
         d->modules[i].size = 0x12345 + i;
         d->modules[i].cmdline = cmdlines[i];
     }
+    d->has_console = true;
+    d->console_page = 0xfe0000;
+    d->console_port = 3;
     d->has_machine_base = true;
     d->machine_base = 0x123456789000ull;
     d->hv_version = "0.1";
@@ -99,6 +102,11 @@ static void expect_equal(const struct start_info_desc *d)
         ck_assert_uint_eq(si.modules[i].base, d->modules[i].base);
         ck_assert_uint_eq(si.modules[i].size, d->modules[i].size);
         ck_assert_str_eq(si.modules[i].cmdline, d->modules[i].cmdline ? d->modules[i].cmdline : "");
+    }
+    ck_assert_int_eq(si.has_console, d->has_console);
+    if (d->has_console) {
+        ck_assert_uint_eq(si.console_page, d->console_page);
+        ck_assert_uint_eq(si.console_port, d->console_port);
     }
     ck_assert_int_eq(si.has_machine_base, d->has_machine_base);
     if (d->has_machine_base)
@@ -164,6 +172,28 @@ START_TEST(test_round_trip_at_the_limits)
 END_TEST
 
 /* ---- building ---- */
+
+/* skiff,console: port 0, a page outside RAM or unaligned are refused. */
+START_TEST(test_console_node_checked)
+{
+    struct start_info_desc d;
+    const char *why;
+
+    full_desc(&d);
+    d.console_port = 0;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+    ck_assert_str_eq(why, "bad " SI_NODE_CONSOLE " node");
+    full_desc(&d);
+    d.console_page = d.mem_bytes;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+    full_desc(&d);
+    d.console_page = 0x1234;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+}
+END_TEST
 
 START_TEST(test_build_needs_room)
 {
@@ -646,6 +676,7 @@ static Suite *start_info_suite(void)
     tcase_add_test(trip, test_round_trip_full);
     tcase_add_test(trip, test_round_trip_minimal);
     tcase_add_test(trip, test_round_trip_at_the_limits);
+    tcase_add_test(trip, test_console_node_checked);
     suite_add_tcase(s, trip);
 
     tcase_add_test(build, test_build_needs_room);

@@ -66,6 +66,21 @@ START_TEST(test_special_pages_at_the_top)
 }
 END_TEST
 
+START_TEST(test_console_page_below_the_stack)
+{
+    struct guest_layout l;
+
+    ck_assert_int_eq(guest_layout_plan(4 * MIB, NULL, 0, &l), 0);
+    ck_assert_uint_eq(l.console, 0);
+    ck_assert_int_eq(guest_layout_add_console(&l), 0);
+    ck_assert_uint_eq(l.console, l.stack_base - PG);
+    ck_assert_uint_eq(l.modules_base, l.console);
+    ck_assert_uint_eq(guest_layout_image_limits(&l).max_va, l.console);
+    ck_assert_int_eq(guest_layout_add_console(&l), -ENOMEM); /* only one */
+    ck_assert_int_eq(guest_layout_place_image(&l, &(struct elf_image){0}), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_modules_top_down)
 {
     const uint64_t sizes[] = {10000, 100, 3 * PG};
@@ -207,6 +222,7 @@ static Suite *layout_suite(void)
 
     tcase_add_test(tc, test_special_pages_at_the_top);
     tcase_add_test(tc, test_modules_top_down);
+    tcase_add_test(tc, test_console_page_below_the_stack);
     tcase_add_test(tc, test_free_ranges_around_the_image);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_page_perms);

@@ -1,0 +1,94 @@
+/*
+ * xenbus_guest.c - connecting guest-lib's XenStore client (xenbus.c) to a
+ * real store: the shared page and event channel dom0 gave this domain, an
+ * event handler that wakes the waiting client, and the control/shutdown
+ * protocol (xl shutdown / reboot write "poweroff" / "reboot" there; the
+ * guest acknowledges by clearing the node and shuts down).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <skiff/events.h>
+#include <skiff/guest.h>
+#include <skiff/hypercall.h>
+#include <skiff/time.h>
+#include <skiff/xenbus.h>
+
+static evtchn_port_t store_port;
+static volatile unsigned long store_events;
+static unsigned long store_events_seen;
+
+static void on_store_event(evtchn_port_t port, void *data)
+{
+    (void)port;
+    (void)data;
+    store_events++;
+}
+
+static void notify_store(void *ctx)
+{
+    (void)ctx;
+    evtchn_notify(store_port);
+}
+
+/* Blocks until the store's next event (one that already came counts). */
+static void wait_store(void *ctx)
+{
+    (void)ctx;
+    local_events_disable();
+    if (store_events == store_events_seen)
+        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    local_events_enable();
+    store_events_seen = store_events;
+}
+
+static uint64_t now(void *ctx)
+{
+    (void)ctx;
+    return monotonic_ns();
+}
+
+int xenbus_connect(void *page, evtchn_port_t port)
+{
+    static const struct xenbus_ops ops = {notify_store, wait_store, now, NULL};
+    int rc;
+
+    if (!page || port == 0)
+        return -ENODEV;
+    rc = events_init();
+    if (rc == 0)
+        rc = evtchn_bind_handler(port, on_store_event, NULL);
+    if (rc)
+        return rc;
+    store_port = port;
+    xenbus_init(page, &ops);
+    return 0;
+}
+
+/* control/shutdown changed: act on "poweroff", "reboot" or "halt" after acknowledging. */
+static void on_shutdown_request(const char *path, const char *token, void *data)
+{
+    char req[32];
+
+    (void)path;
+    (void)token;
+    (void)data;
+    if (xenbus_read(XBT_NIL, "control/shutdown", req, sizeof(req)) <= 0)
+        return;
+    xenbus_write(XBT_NIL, "control/shutdown", ""); /* the acknowledgement xl waits for */
+    if (strcmp(req, "poweroff") == 0 || strcmp(req, "halt") == 0) {
+        printf("xenbus: shutdown requested: powering off\n");
+        guest_shutdown(SHUTDOWN_poweroff);
+    } else if (strcmp(req, "reboot") == 0) {
+        printf("xenbus: reboot requested\n");
+        guest_shutdown(SHUTDOWN_reboot);
+    } else {
+        printf("xenbus: unknown control/shutdown request '%s' (ignored)\n", req);
+    }
+}
+
+int xenbus_watch_shutdown(void)
+{
+    return xenbus_watch("control/shutdown", "control-shutdown", on_shutdown_request, NULL);
+}
