@@ -102,7 +102,9 @@ static const struct dom0_selftest *const tables[] = {selftests,
                                                      dom0_ring_selftests,
                                                      dom0_store_selftests,
                                                      dom0_grant_selftests,
-                                                     dom0_console_selftests};
+                                                     dom0_console_selftests,
+                                                     dom0_device_selftests,
+                                                     dom0_blk_selftests};
 
 static const struct dom0_selftest *find_selftest(const char *name)
 {
