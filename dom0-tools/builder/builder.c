@@ -36,6 +36,7 @@ struct build {
     void *si_buf; /* GUEST_LAYOUT_START_INFO_SIZE bytes */
     domid_t domid;
     evtchn_port_t console_port; /* the new domain's, offered to dom0 */
+    evtchn_port_t store_port;   /* likewise */
 };
 
 static builder_console_fn *console_backend;
@@ -43,6 +44,13 @@ static builder_console_fn *console_backend;
 void builder_set_console_backend(builder_console_fn *fn)
 {
     console_backend = fn;
+}
+
+static builder_store_fn *store_backend;
+
+void builder_set_store_backend(builder_store_fn *fn)
+{
+    store_backend = fn;
 }
 
 static int fail(const char **why, const char *msg, int rc)
@@ -106,6 +114,9 @@ static void describe(struct build *b)
     si->has_console = true;
     si->console_page = l->console;
     si->console_port = b->console_port;
+    si->has_store = true;
+    si->store_page = l->store;
+    si->store_port = b->store_port;
     si->hv_version = start_info.hv_version;
 }
 
@@ -124,6 +135,8 @@ static int plan(struct build *b, const char **why)
     rc = guest_layout_plan(b->req->mem_bytes, NULL, 0, &b->layout);
     if (rc == 0)
         rc = guest_layout_add_console(&b->layout);
+    if (rc == 0)
+        rc = guest_layout_add_store(&b->layout);
     if (rc)
         return fail(why, "memory too small for the special pages", rc);
     lim = guest_layout_image_limits(&b->layout);
@@ -213,21 +226,30 @@ static int set_special_pages(struct build *b)
     return rc;
 }
 
-/* The console's port: one of the new domain's, offered to dom0. */
-static int offer_console_port(struct build *b)
+/* A port of the new domain offered to dom0 (console, store). */
+static int offer_port(struct build *b, evtchn_port_t *port)
 {
     struct evtchn_alloc_unbound a = {.dom = b->domid, .remote_dom = 0};
     int rc = (int)HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
 
-    b->console_port = a.port;
+    *port = a.port;
     return rc;
 }
 
 static int connect_console(struct build *b)
 {
-    struct builder_console c = {.gfn = b->layout.console / PAGE, .port = b->console_port};
+    struct builder_ring c = {.gfn = b->layout.console / PAGE, .port = b->console_port};
 
     return console_backend ? console_backend(b->domid, &c) : 0;
+}
+
+static int connect_store(struct build *b)
+{
+    struct builder_ring r = {.gfn = b->layout.store / PAGE, .port = b->store_port};
+
+    if (!store_backend)
+        return 0;
+    return store_backend(b->domid, b->req->name, b->req->mem_bytes, &r);
 }
 
 /* Loads and sets up the created domain b->domid; *why says which step failed. */
@@ -235,9 +257,12 @@ static int populate(struct build *b, const char **why)
 {
     int rc;
 
-    rc = offer_console_port(b);
+    rc = offer_port(b, &b->console_port);
     if (rc)
         return fail(why, "cannot allocate the console's event channel", rc);
+    rc = offer_port(b, &b->store_port);
+    if (rc)
+        return fail(why, "cannot allocate the store's event channel", rc);
     rc = load_segments(b);
     if (rc)
         return fail(why, "cannot load the image into the domain", rc);
@@ -258,6 +283,9 @@ static int populate(struct build *b, const char **why)
     rc = connect_console(b);
     if (rc)
         return fail(why, "cannot connect the console backend", rc);
+    rc = connect_store(b);
+    if (rc)
+        return fail(why, "cannot introduce the domain to xenstored", rc);
     if (b->req->leave_paused)
         return 0;
     rc = domctl_unpause(b->domid);

@@ -45,12 +45,21 @@ struct builder_request {
  * (the domain is destroyed). Without a backend the guest's output waits in
  * the ring until the guest gives up on it (guest-lib's console.c).
  */
-struct builder_console {
-    uint64_t gfn;       /* the console page, a frame of the new domain */
+struct builder_ring {
+    uint64_t gfn;       /* the ring page, a frame of the new domain */
     evtchn_port_t port; /* the new domain's port, offered to dom0 */
 };
-typedef int builder_console_fn(domid_t id, const struct builder_console *c);
+typedef int builder_console_fn(domid_t id, const struct builder_ring *c);
 void builder_set_console_backend(builder_console_fn *fn);
+
+/*
+ * The same for the xenstore ring (skiff,store; struct
+ * xenstore_domain_interface): dom0's xenstored maps the page, binds the
+ * port and introduces the domain. The name is the domain's (for its home).
+ */
+typedef int builder_store_fn(domid_t id, const char *name, uint64_t mem_bytes,
+                             const struct builder_ring *r);
+void builder_set_store_backend(builder_store_fn *fn);
 
 /*
  * Builds the domain req describes. Everything about the request and the

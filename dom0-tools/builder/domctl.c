@@ -53,19 +53,28 @@ int domctl_sched_setparams(domid_t id, uint32_t weight, uint32_t cap)
     return (int)HYPERVISOR_domctl(&op);
 }
 
-static domctl_destroy_hook_fn *destroy_hook;
+#define DESTROY_HOOKS_MAX 4
+static domctl_destroy_hook_fn *destroy_hooks[DESTROY_HOOKS_MAX];
 
-void domctl_set_destroy_hook(domctl_destroy_hook_fn *fn)
+int domctl_add_destroy_hook(domctl_destroy_hook_fn *fn)
 {
-    destroy_hook = fn;
+    for (unsigned int i = 0; i < DESTROY_HOOKS_MAX; i++) {
+        if (destroy_hooks[i] == fn)
+            return 0;
+        if (!destroy_hooks[i]) {
+            destroy_hooks[i] = fn;
+            return 0;
+        }
+    }
+    return -ENOSPC;
 }
 
 int domctl_destroy(domid_t id)
 {
     int rc = simple_op(SKIFF_DOMCTL_destroydomain, id);
 
-    if (rc == 0 && destroy_hook)
-        destroy_hook(id);
+    for (unsigned int i = 0; rc == 0 && i < DESTROY_HOOKS_MAX && destroy_hooks[i]; i++)
+        destroy_hooks[i](id);
     return rc;
 }
 

@@ -16,12 +16,13 @@
 int domctl_create(const char *name, uint64_t max_pages, uint32_t max_grant_frames, domid_t *id);
 int domctl_destroy(domid_t id);
 /*
- * Called after every successful domctl_destroy with the destroyed id, so a
- * backend (dom0's console) can drain and release what it holds of the
- * domain at once. One hook; NULL removes it.
+ * Called after every successful domctl_destroy with the destroyed id, in
+ * the order added, so backends (console, xenstored, blkback) can drain and
+ * release what they hold of the domain at once. Up to 4 hooks (-ENOSPC);
+ * adding one twice is a no-op.
  */
 typedef void domctl_destroy_hook_fn(domid_t id);
-void domctl_set_destroy_hook(domctl_destroy_hook_fn *fn);
+int domctl_add_destroy_hook(domctl_destroy_hook_fn *fn);
 int domctl_pause(domid_t id);
 int domctl_unpause(domid_t id);
 

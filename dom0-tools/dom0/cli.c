@@ -100,7 +100,7 @@ void cli_list(void)
 static struct domain_config cfg; /* large: not on the stack */
 static struct config_report report;
 
-int cli_create_from_config(const char *file)
+int cli_create_from_config(const char *file, domid_t *created)
 {
     struct ustar_entry e;
     const char *why;
@@ -136,6 +136,8 @@ int cli_create_from_config(const char *file)
         printf("create: domain %u (%s) started from %s (%lu MiB)\n", id, cfg.name, cfg.kernel,
                (unsigned long)cfg.memory_mib);
         lifecycle_manage(id, &cfg);
+        if (created)
+            *created = id;
     }
     return rc;
 }
@@ -147,6 +149,33 @@ static int remote_shutdown(domid_t id, unsigned int reason)
     struct sched_remote_shutdown r = {.domain_id = id, .reason = reason};
 
     return (int)HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &r);
+}
+
+#define SHUTDOWN_ACK_MS 3000
+
+/*
+ * xl's way: a guest that advertises control/feature-<request> = "1" is asked
+ * through control/shutdown and shuts itself down; one without the PV
+ * control interface, or that does not acknowledge in SHUTDOWN_ACK_MS, is
+ * shut down by the hypervisor (one line says so).
+ */
+static int graceful_shutdown(const char *cmd, domid_t id, const char *request, unsigned int reason)
+{
+    int rc = store_nodes_request_shutdown(id, request);
+    bool asked = rc == 0;
+
+    if (asked && store_nodes_shutdown_acked(id, SHUTDOWN_ACK_MS)) {
+        printf("%s: domain %u acknowledged control/shutdown\n", cmd, id);
+        return 0;
+    }
+    rc = remote_shutdown(id, reason);
+    if (rc == 0 && asked)
+        printf("%s: domain %u did not acknowledge control/shutdown in %u ms; the hypervisor "
+               "shut it down\n",
+               cmd, id, SHUTDOWN_ACK_MS);
+    else if (rc == 0)
+        printf("%s: domain %u has no PV control interface; the hypervisor shut it down\n", cmd, id);
+    return rc;
 }
 
 static void report_rc(const char *cmd, const char *arg, int rc)
@@ -179,9 +208,9 @@ bool cli_domain_verb(const char *cmd, const char *arg)
         if (rc == 0)
             lifecycle_forget(id);
     } else if (strcmp(cmd, "shutdown") == 0)
-        rc = remote_shutdown(id, SHUTDOWN_poweroff);
+        rc = graceful_shutdown(cmd, id, "poweroff", SHUTDOWN_poweroff);
     else if (strcmp(cmd, "reboot") == 0)
-        rc = remote_shutdown(id, SHUTDOWN_reboot);
+        rc = graceful_shutdown(cmd, id, "reboot", SHUTDOWN_reboot);
     else if (strcmp(cmd, "pause") == 0)
         rc = domctl_pause(id);
     else
@@ -269,7 +298,23 @@ void cli_dmesg(void)
 /* ---- scripts ---- */
 
 /* Runs each line (or ';'-separated part) of text as a prompt command, echoed. */
+static unsigned int script_depth;
+
+bool cli_interactive(void)
+{
+    return script_depth == 0;
+}
+
+static void run_script_lines(const char *text, size_t len);
+
 void cli_run_script(const char *text, size_t len)
+{
+    script_depth++;
+    run_script_lines(text, len);
+    script_depth--;
+}
+
+static void run_script_lines(const char *text, size_t len)
 {
     char line[SCRIPT_LINE_MAX];
     size_t n = 0;

@@ -172,7 +172,7 @@ static void close_port(evtchn_port_t port)
 }
 
 /* The builder's console backend: map the page, bind the port. */
-static int connect(domid_t id, const struct builder_console *bc)
+static int connect(domid_t id, const struct builder_ring *bc)
 {
     struct console *c = find_free();
     int rc;
@@ -225,7 +225,7 @@ void consoled_init(void)
         return;
     }
     builder_set_console_backend(connect);
-    domctl_set_destroy_hook(release);
+    domctl_add_destroy_hook(release);
 }
 
 /* ---- queries and input ---- */
@@ -357,27 +357,22 @@ static void forward_input(domid_t id)
     }
 }
 
-void consoled_command(const char *arg)
+void consoled_attach(domid_t id, bool interactive)
 {
-    char *end;
-    unsigned long id = arg ? strtoul(arg, &end, 10) : 0;
     const struct console *c;
 
-    if (!arg || *arg < '0' || *arg > '9' || *end != '\0' || id >= DOMID_FIRST_RESERVED) {
-        printf("console: usage: console <domain id>\n");
-        return;
-    }
     consoled_service();
-    c = find((domid_t)id);
+    c = find(id);
     if (!c) {
-        printf("console: domain %lu has no console (dom0 and unknown domains have none)\n", id);
+        printf("console: domain %u has no console (dom0 has none)\n", id);
         return;
     }
-    printf("console: d%lu: last %lu bytes of output (of %lu); typed lines go to the domain, "
-           "Ctrl-] returns\n",
-           id, (unsigned long)console_history_len(c->hist), (unsigned long)c->hist->total);
+    printf("console: d%u: last %lu bytes of output (of %lu)%s\n", id,
+           (unsigned long)console_history_len(c->hist), (unsigned long)c->hist->total,
+           interactive ? "; typed lines go to the domain, Ctrl-] returns" : "");
     console_flush();
     show_history(c);
-    forward_input((domid_t)id);
+    if (interactive)
+        forward_input(id);
     printf("\n");
 }

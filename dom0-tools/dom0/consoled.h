@@ -58,7 +58,11 @@ void consoled_hold(domid_t id, bool hold);
 /* Number of consoles connected (for leak checks). */
 unsigned int consoled_count(void);
 
-/* The `console <dom>` prompt command: history, then typed lines forwarded until Ctrl-]. */
-void consoled_command(const char *arg);
+/*
+ * console <dom>: prints the domain's history; when interactive, forwards
+ * typed lines to it until Ctrl-] (or until its console goes). Scripts
+ * (run=, ./skiff run --exec) are not interactive: history only.
+ */
+void consoled_attach(domid_t id, bool interactive);
 
 #endif

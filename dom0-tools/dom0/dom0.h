@@ -96,10 +96,12 @@ bool dom0_run_command(char *line);
 
 /* The domain named by a name or a number: 0, -ESRCH, or -EINVAL (empty). */
 int cli_find_domain(const char *what, domid_t *id);
+/* false while a script runs (run=, ./skiff run --exec): nothing waits for typing. */
+bool cli_interactive(void);
 /* xl list: Name, ID, Mem, VCPUs, State, Time(s). */
 void cli_list(void);
 /* create <file.cfg>: parse an xl config from the store and build it. */
-int cli_create_from_config(const char *file);
+int cli_create_from_config(const char *file, domid_t *created);
 /* destroy/shutdown/reboot/pause/unpause <dom>; false if cmd is none of them. */
 bool cli_domain_verb(const char *cmd, const char *arg);
 void cli_info(void);
@@ -111,7 +113,18 @@ struct xs_store;
 /* The store (made on first use); NULL if out of memory. */
 struct xs_store *store_nodes(void);
 /* /local/domain/<id> with name, domid, memory/target; the domain introduced. */
-int store_nodes_add_domain(domid_t id, const char *name, uint64_t mem_mib);
+int store_nodes_add_domain(domid_t id, const char *name, uint64_t mem_mib, uint64_t ring_gfn,
+                           evtchn_port_t ring_port);
+/*
+ * Writes request ("poweroff", "reboot") to the domain's control/shutdown if
+ * it advertised control/feature-<request> = "1" and its ring is up: 0;
+ * -EOPNOTSUPP / -ENODEV otherwise (the caller falls back).
+ */
+int store_nodes_request_shutdown(domid_t id, const char *request);
+/* Waits (serving rings) until the guest cleared control/shutdown; false on timeout. */
+bool store_nodes_shutdown_acked(domid_t id, unsigned int timeout_ms);
+/* Releases domain id (its ring, watches, transactions) and removes its home. */
+void store_nodes_remove_domain(domid_t id);
 /* Releases and removes the homes of domains that no longer exist; how many. */
 int store_nodes_reconcile(void);
 /* xenstore-ls/-read/-write/-rm; false if cmd is none of them. */

@@ -15,6 +15,7 @@
 #include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
+#include "xenstored.h"
 
 #define POLL_SLICE_NS 2000000ull /* re-check at least every 2 ms */
 
@@ -23,21 +24,25 @@ static evtchn_port_t dom_exc_port;
 /* ---- sleeping (system time from guest-lib's monotonic_ns) ---- */
 
 /*
- * Sleeps until port (0: none) or a console port is pending, or until the
- * absolute time `until`; then serves the consoles. Every wait of dom0's
- * toolstack comes through here, so guests' output never stalls on it.
+ * Sleeps until port (0: none), a console port or a store port is pending,
+ * or until the absolute time `until`; then serves the consoles and the
+ * store rings. Every wait of dom0's toolstack comes through here, so
+ * guests' output and store requests never stall on it.
  */
 void domains_poll_until(evtchn_port_t port, uint64_t until)
 {
-    evtchn_port_t ports[1 + CONSOLED_MAX];
+    evtchn_port_t ports[1 + CONSOLED_MAX + XENSTORED_MAX];
     unsigned int n = 0;
 
+    xenstored_service(); /* output dom0 itself queued (a write, a watch) */
     if (port)
         ports[n++] = port;
     n += consoled_ports(ports + n, CONSOLED_MAX);
+    n += xenstored_ports(ports + n, XENSTORED_MAX);
     struct sched_poll p = {.ports = ports, .nr_ports = n, .timeout = until};
     HYPERVISOR_sched_op(SCHEDOP_poll, &p);
     consoled_service();
+    xenstored_service();
 }
 
 void domains_sleep_ms(unsigned int ms)
@@ -179,10 +184,7 @@ static int build_from_store(const struct domain_spec *spec, domid_t *id, const c
         .on_created = spec->on_created,
         .on_created_arg = spec->on_created_arg,
     };
-    rc = builder_build(&req, id, why);
-    if (rc == 0 && store_nodes_add_domain(*id, req.name, spec->mem_mib))
-        printf("create: domain %u: could not add its nodes to the store\n", *id);
-    return rc;
+    return builder_build(&req, id, why); /* introduces it to xenstored (xenstored.c) */
 }
 
 int domains_create(const struct domain_spec *spec, domid_t *id, const char **why)

@@ -12,6 +12,7 @@
 #include <skiff/hypercall.h>
 
 #include "consoled.h"
+#include "xenstored.h"
 #include "dom0.h"
 
 void dom0_banner(void)
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
 {
     dom0_banner();
     consoled_init();
+    xenstored_init();
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "selftest=", 9) == 0)
             return dom0_selftest(argv[i] + 9) < 0 ? 1 : 0;

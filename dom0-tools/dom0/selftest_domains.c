@@ -194,7 +194,8 @@ static void destroy_running(void)
     if (!start("mode=spin", false, &id))
         return;
     for (unsigned int i = 0; i < 1000 && domctl_getinfo_of(id, &info) == 0; i++) {
-        if (info.cpu_time_ns > 0)
+        /* Past guest-lib's start (which waits on xenstored) and spinning. */
+        if (info.cpu_time_ns > 0 && (info.flags & SKIFF_DOMINF_running))
             break;
         domains_sleep_ms(1);
     }

@@ -73,7 +73,8 @@ static void help(void)
            "  uptime             time since boot\n"
            "  dmesg              the hypervisor's recent console output\n"
            "  store | ls         the files in the boot store (images, configs, scripts)\n"
-           "  create <file.cfg>  build and start a domain from an xl config in the store\n"
+           "  create [-c] <file.cfg>  build and start a domain from an xl config in the\n"
+           "                     store (-c: then attach to its console)\n"
            "  create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line]\n"
            "                     build and start a domain from a boot-store image\n"
            "  list               the domains: Name, ID, Mem, VCPUs, State, Time(s)\n"
@@ -183,11 +184,59 @@ static void cmd_create(char *args)
                (unsigned long)spec.mem_mib);
 }
 
-static bool ends_with(const char *s, const char *suffix)
+/* "x.cfg", "-c x.cfg" or "x.cfg -c" (xl create's -c: attach to its console). */
+static bool is_config_create(const char *arg)
 {
-    size_t a = strlen(s), b = strlen(suffix);
+    size_t n = strlen(arg);
 
-    return a >= b && strcmp(s + a - b, suffix) == 0;
+    if (strncmp(arg, "-c ", 3) == 0)
+        arg += 3, n -= 3;
+    else if (n > 3 && strcmp(arg + n - 3, " -c") == 0)
+        n -= 3;
+    return n > 4 && strncmp(arg + n - 4, ".cfg", 4) == 0 && !memchr(arg, ' ', n);
+}
+
+static void attach(domid_t id)
+{
+    consoled_attach(id, cli_interactive());
+}
+
+/* create [-c] <file.cfg> [-c] */
+static void create_from_config(char *arg)
+{
+    bool console = false;
+    size_t n = strlen(arg);
+    domid_t id;
+
+    if (strncmp(arg, "-c ", 3) == 0) {
+        console = true;
+        arg += 3;
+    } else if (n > 3 && strcmp(arg + n - 3, " -c") == 0) {
+        console = true;
+        arg[n - 3] = '\0';
+    }
+    if (cli_create_from_config(arg, &id) == 0 && console)
+        attach(id);
+}
+
+/* console <dom>: by name or id. */
+static void attach_console(const char *arg)
+{
+    domid_t id;
+
+    if (!arg || !*arg) {
+        printf("console: missing domain (name or id)\n");
+        return;
+    }
+    if (cli_find_domain(arg, &id)) {
+        printf("console: no domain '%s'\n", arg);
+        return;
+    }
+    if (id == 0) {
+        printf("console: dom0 has no console of its own (its output is this one)\n");
+        return;
+    }
+    attach(id);
 }
 
 /* Returns false when the shell should end. */
@@ -207,8 +256,8 @@ bool dom0_run_command(char *line)
         show_physinfo();
     } else if (strcmp(line, "store") == 0 || strcmp(line, "ls") == 0) {
         store_print();
-    } else if (strcmp(line, "create") == 0 && arg && ends_with(arg, ".cfg") && !strchr(arg, ' ')) {
-        cli_create_from_config(arg);
+    } else if (strcmp(line, "create") == 0 && arg && is_config_create(arg)) {
+        create_from_config(arg);
     } else if (strcmp(line, "create") == 0) {
         cmd_create(arg);
     } else if (strcmp(line, "list") == 0) {
@@ -233,7 +282,7 @@ bool dom0_run_command(char *line)
     } else if (cli_domain_verb(line, arg)) {
         /* done */
     } else if (strcmp(line, "console") == 0) {
-        consoled_command(arg);
+        attach_console(arg);
     } else if (strcmp(line, "selftest") == 0) {
         if (arg && *arg)
             dom0_selftest(arg);

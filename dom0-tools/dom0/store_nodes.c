@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <skiff/time.h>
+
 #include "dom0.h"
 #include "domctl.h"
 #include "xenstore.h"
+#include "xenstored.h"
 
 #define PATH_MAX_LEN 128
 #define LS_BUF       4096
@@ -21,6 +24,9 @@
 #define STORE_NODES_MAX_DOMID 256
 
 static struct xs_store *store;
+
+/* Under a domain's home, owned by the domain: control (shutdown and its features), data, device. */
+static const char *const domain_owned[] = {"control", "data", "device", "error"};
 
 static int write_str(const char *path, const char *value)
 {
@@ -31,7 +37,7 @@ struct xs_store *store_nodes(void)
 {
     if (store)
         return store;
-    if (xs_store_create(NULL, NULL, &store)) {
+    if (xs_store_create(NULL, xenstored_transport(), &store)) {
         store = NULL;
         return NULL;
     }
@@ -41,7 +47,8 @@ struct xs_store *store_nodes(void)
     return store;
 }
 
-int store_nodes_add_domain(domid_t id, const char *name, uint64_t mem_mib)
+int store_nodes_add_domain(domid_t id, const char *name, uint64_t mem_mib, uint64_t ring_gfn,
+                           evtchn_port_t ring_port)
 {
     char home[PATH_MAX_LEN], path[PATH_MAX_LEN], value[32], perms[16];
     int rc, n;
@@ -67,19 +74,31 @@ int store_nodes_add_domain(domid_t id, const char *name, uint64_t mem_mib)
     snprintf(value, sizeof(value), "%lu", (unsigned long)(mem_mib * 1024));
     if (rc == 0)
         rc = write_str(path, value);
+    /* Directories the domain writes itself, as libxl makes them. */
+    for (unsigned int i = 0; rc == 0 && i < sizeof(domain_owned) / sizeof(domain_owned[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", home, domain_owned[i]);
+        rc = xs_mkdir(store, 0, 0, path);
+        n = snprintf(perms, sizeof(perms), "n%u", id);
+        if (rc == 0)
+            rc = xs_set_perms(store, 0, 0, path, perms, (size_t)n + 1);
+    }
+    snprintf(path, sizeof(path), "%s/control/shutdown", home);
     if (rc == 0)
-        rc = xs_introduce(store, 0, id, 0, 0); /* no ring yet: introduced for the books */
+        rc = write_str(path, "");
+    if (rc == 0)
+        rc = xs_introduce(store, 0, id, ring_gfn, ring_port); /* maps and binds the ring */
     if (rc)
         xs_rm(store, 0, 0, home);
     return rc;
 }
 
-/* Releases domain id and removes its home. */
-static void remove_domain(domid_t id)
+void store_nodes_remove_domain(domid_t id)
 {
     char home[PATH_MAX_LEN];
 
-    xs_release(store, 0, id);
+    if (!store || !xs_is_introduced(store, id))
+        return;
+    xs_release(store, 0, id); /* unmaps and unbinds its ring */
     snprintf(home, sizeof(home), "/local/domain/%u", id);
     xs_rm(store, 0, 0, home);
 }
@@ -96,10 +115,52 @@ int store_nodes_reconcile(void)
             continue;
         if (domctl_getinfo_of((domid_t)id, &info) == 0)
             continue;
-        remove_domain((domid_t)id);
+        store_nodes_remove_domain((domid_t)id);
         removed++;
     }
     return removed;
+}
+
+/* The guest's control/feature-<request> is exactly "1" (anything else: no feature, X4). */
+static bool has_feature(domid_t id, const char *request)
+{
+    char path[PATH_MAX_LEN], value[4];
+    size_t len;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/control/feature-%s", id, request);
+    if (xs_read(store, 0, 0, path, value, sizeof(value), &len))
+        return false;
+    return len == 1 && value[0] == '1';
+}
+
+int store_nodes_request_shutdown(domid_t id, const char *request)
+{
+    char path[PATH_MAX_LEN];
+
+    if (!store || !xs_is_introduced(store, id) || !xenstored_connected(id))
+        return -ENODEV;
+    if (!has_feature(id, request))
+        return -EOPNOTSUPP;
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", id);
+    return write_str(path, request);
+}
+
+bool store_nodes_shutdown_acked(domid_t id, unsigned int timeout_ms)
+{
+    char path[PATH_MAX_LEN], value[16];
+    size_t len;
+    uint64_t until = monotonic_ns() + timeout_ms * 1000000ull;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", id);
+    for (;;) {
+        if (!store || xs_read(store, 0, 0, path, value, sizeof(value), &len) != 0)
+            return false; /* gone */
+        if (len == 0)
+            return true;
+        if (monotonic_ns() >= until)
+            return false;
+        domains_poll_until(0, monotonic_ns() + 2000000ull);
+    }
 }
 
 /* ---- prompt commands ---- */

@@ -12,6 +12,7 @@
 #include <skiff/hypercall.h>
 #include <skiff/page_alloc.h>
 #include <skiff/traps.h>
+#include <skiff/xenbus.h>
 
 #define MAX_ARGS 32
 
@@ -73,6 +74,7 @@ _Noreturn void guest_start(const void *start_info_fdt)
     if (traps_init())
         early_fail("guest-lib: ", "cannot register exception handlers");
     memory_init();
+    xenbus_start(); /* domUs: the store ring, control/shutdown */
     int argc = split_cmdline();
     int rc = main(argc, argv);
     console_flush();

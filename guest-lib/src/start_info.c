@@ -146,6 +146,21 @@ static int parse_modules(const void *fdt, struct skiff_start_info *si, const cha
 }
 
 /* Optional (dom0 has none); a page outside RAM or port 0 is refused. */
+static int parse_store(const void *fdt, struct skiff_start_info *si, const char **why)
+{
+    int node = fdt_path_offset(fdt, SI_NODE_STORE);
+
+    if (node < 0)
+        return 0;
+    if (read_u64(fdt, node, SI_PROP_CONS_PAGE, &si->store_page) ||
+        read_u32(fdt, node, SI_PROP_CONS_PORT, &si->store_port) || si->store_port == 0 ||
+        si->store_page == 0 || si->store_page % 4096 != 0 || si->store_page >= si->mem_bytes)
+        return fail(why, "bad " SI_NODE_STORE " node");
+    si->has_store = true;
+    return 0;
+}
+
+/* Optional (dom0 has none); a page outside RAM or port 0 is refused. */
 static int parse_console(const void *fdt, struct skiff_start_info *si, const char **why)
 {
     int node = fdt_path_offset(fdt, SI_NODE_CONSOLE);
@@ -212,6 +227,8 @@ int start_info_parse(const void *fdt, size_t max_size, struct skiff_start_info *
         rc = parse_modules(fdt, si, why);
     if (!rc)
         rc = parse_console(fdt, si, why);
+    if (!rc)
+        rc = parse_store(fdt, si, why);
     if (!rc)
         rc = parse_hypervisor(fdt, si, why);
     return rc;

@@ -227,6 +227,29 @@ static void reap_zombies(void)
 
 /* ---- scheduling --------------------------------------------------------- */
 
+static thread_idle_work_fn *idle_work;
+static bool in_idle_work;
+
+void thread_set_idle_work(thread_idle_work_fn *fn)
+{
+    idle_work = fn;
+}
+
+/* The idle hook's work, with events enabled, once at a time. */
+static bool run_idle_work(void)
+{
+    bool did;
+
+    if (!idle_work || in_idle_work)
+        return false;
+    in_idle_work = true;
+    local_events_enable();
+    did = idle_work();
+    local_events_disable();
+    in_idle_work = false;
+    return did;
+}
+
 /* Blocks the vCPU until an event; handlers run on the way back. Events disabled. */
 static void idle_block(void)
 {
@@ -255,7 +278,8 @@ static void schedule(void)
     if (prev->state == THREAD_RUNNABLE)
         runq_append(prev);
     while (!(next = runq_pop()))
-        idle_block();
+        if (!run_idle_work())
+            idle_block();
     if (next != prev) {
         current = next;
         thread_switch(&prev->rsp, next->rsp);

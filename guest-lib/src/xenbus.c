@@ -237,6 +237,19 @@ static void drain_events(void)
     }
 }
 
+int xenbus_poll(void)
+{
+    if (!ring || dispatching)
+        return 0;
+    drain_events();
+    return xenbus_dispatch_watches();
+}
+
+bool xenbus_connected(void)
+{
+    return ring != NULL;
+}
+
 /* A request whose payload is one NUL-terminated string (and an optional second part). */
 static int request_path(uint32_t type, uint32_t tx, const char *path, const void *extra,
                         size_t extra_len)

@@ -12,12 +12,14 @@
 #include <skiff/events.h>
 #include <skiff/guest.h>
 #include <skiff/hypercall.h>
+#include <skiff/thread.h>
 #include <skiff/time.h>
 #include <skiff/xenbus.h>
 
 static evtchn_port_t store_port;
 static volatile unsigned long store_events;
 static unsigned long store_events_seen;
+static unsigned long store_events_polled;
 
 static void on_store_event(evtchn_port_t port, void *data)
 {
@@ -91,4 +93,33 @@ static void on_shutdown_request(const char *path, const char *token, void *data)
 int xenbus_watch_shutdown(void)
 {
     return xenbus_watch("control/shutdown", "control-shutdown", on_shutdown_request, NULL);
+}
+
+/* The idle hook: watch events may have come since the last look. */
+static bool poll_if_kicked(void)
+{
+    unsigned long seen = store_events;
+
+    if (seen == store_events_polled)
+        return false;
+    store_events_polled = seen;
+    return xenbus_poll() > 0;
+}
+
+int xenbus_start(void)
+{
+    int rc;
+
+    if (!start_info.has_store || (start_info.flags & SIF_INITDOMAIN))
+        return -ENODEV;
+    rc = xenbus_connect((void *)(uintptr_t)start_info.store_page, start_info.store_port);
+    if (rc == 0)
+        rc = xenbus_watch_shutdown();
+    if (rc == 0)
+        rc = xenbus_write(XBT_NIL, "control/feature-poweroff", "1");
+    if (rc == 0)
+        rc = xenbus_write(XBT_NIL, "control/feature-reboot", "1");
+    if (rc == 0)
+        thread_set_idle_work(poll_if_kicked);
+    return rc;
 }

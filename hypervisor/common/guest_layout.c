@@ -69,6 +69,15 @@ int guest_layout_add_console(struct guest_layout *l)
     return 0;
 }
 
+int guest_layout_add_store(struct guest_layout *l)
+{
+    if (l->store || l->modules_base < 3 * PAGE)
+        return -ENOMEM;
+    l->modules_base -= PAGE;
+    l->store = l->modules_base;
+    return 0;
+}
+
 struct elf_limits guest_layout_image_limits(const struct guest_layout *l)
 {
     return (struct elf_limits){PAGE, l->modules_base};

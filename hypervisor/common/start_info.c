@@ -73,6 +73,16 @@ static int write_modules(void *fdt, const struct start_info_desc *d)
     return fdt_end_node(fdt);
 }
 
+static int write_store(void *fdt, const struct start_info_desc *d)
+{
+    if (!d->has_store)
+        return 0;
+    TRY(fdt_begin_node(fdt, SI_NODE_STORE + 1));
+    TRY(fdt_property_u64(fdt, SI_PROP_CONS_PAGE, d->store_page));
+    TRY(fdt_property_u32(fdt, SI_PROP_CONS_PORT, d->store_port));
+    return fdt_end_node(fdt);
+}
+
 static int write_console(void *fdt, const struct start_info_desc *d)
 {
     if (!d->has_console)
@@ -110,6 +120,7 @@ static int write_tree(void *fdt, const struct start_info_desc *d)
     TRY(write_free_memory(fdt, d));
     TRY(write_modules(fdt, d));
     TRY(write_console(fdt, d));
+    TRY(write_store(fdt, d));
     TRY(write_hypervisor(fdt, d));
     return fdt_end_node(fdt);
 }

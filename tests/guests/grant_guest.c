@@ -258,7 +258,7 @@ static int find_granter(evtchn_port_t *port, domid_t *granter_id)
     for (unsigned long i = 0; i < WAIT_ROUNDS; i++) {
         for (evtchn_port_t p = 1; p < 64; p++) {
             struct evtchn_status st;
-            if (p == start_info.console_port) /* dom0's console channel */
+            if (p == start_info.console_port || p == start_info.store_port) /* dom0's */
                 continue;
             if (evtchn_status(p, &st) == 0 && st.status == EVTCHNSTAT_interdomain) {
                 *port = p;

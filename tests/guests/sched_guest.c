@@ -49,7 +49,7 @@ static unsigned int find_offered_ports(evtchn_port_t *ports, unsigned int max)
 
     for (evtchn_port_t p = 1; p < 64 && n < max; p++) {
         uint32_t status;
-        if (p == start_info.console_port) /* dom0's console channel, not a peer's */
+        if (p == start_info.console_port || p == start_info.store_port) /* dom0's, not a peer's */
             continue;
         if (evtchn_port_status(p, &status) == 0 &&
             (status == EVTCHNSTAT_unbound || status == EVTCHNSTAT_interdomain))

@@ -36,6 +36,9 @@ struct skiff_start_info {
     bool has_console; /* skiff,console: a domU's console ring and port */
     uint64_t console_page;
     uint32_t console_port;
+    bool has_store; /* skiff,store: a domU's xenstore ring and port */
+    uint64_t store_page;
+    uint32_t store_port;
     bool has_machine_base;
     uint64_t machine_base;
     char hv_version[32];

@@ -144,6 +144,15 @@ bool thread_wait_timeout(struct wait_queue *wq, uint64_t deadline_ns);
  */
 bool thread_stack_intact(const struct thread *t);
 
+/*
+ * Work to do, in thread context with events enabled, before the vCPU
+ * blocks for lack of runnable threads (xenbus uses it to run watch
+ * callbacks such as control/shutdown). fn returns true if it did
+ * something (the run queue is looked at again). One hook; NULL removes it.
+ */
+typedef bool thread_idle_work_fn(void);
+void thread_set_idle_work(thread_idle_work_fn *fn);
+
 /* Times the idle loop blocked the vCPU, and ns spent blocked (for tests). */
 uint64_t thread_idle_blocks(void);
 uint64_t thread_idle_ns(void);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <public/event_channel.h>
 #include <public/io/xs_wire.h>
 
 #define XENBUS_MAX_WATCHES 16
@@ -33,6 +34,31 @@ struct xenbus_ops {
 
 /* Connects to the store through intf (the page is zeroed by whoever made it). */
 void xenbus_init(struct xenstore_domain_interface *intf, const struct xenbus_ops *ops);
+
+/*
+ * In a guest (xenbus_guest.c): connects through the store page and event
+ * channel dom0 gave this domain; waiting blocks the vCPU until the store's
+ * event. -ENODEV without a page or port.
+ */
+int xenbus_connect(void *page, evtchn_port_t port);
+/*
+ * Watches control/shutdown: "poweroff" (or "halt") and "reboot" are
+ * acknowledged (the node is cleared, as xl expects) and carried out.
+ */
+int xenbus_watch_shutdown(void);
+
+/*
+ * guest-lib's start (xenbus_start, called before main in every domU with a
+ * store ring): connects, watches control/shutdown and advertises
+ * control/feature-poweroff and -reboot, so `shutdown` in dom0's CLI reaches
+ * the guest. The watch runs when the guest idles (thread_set_idle_work) or
+ * calls xenbus_poll(). 0, or -errno (the guest goes on without a store).
+ */
+int xenbus_start(void);
+/* Takes watch events already in the ring and runs their callbacks; how many ran. */
+int xenbus_poll(void);
+/* true once connected to a store. */
+bool xenbus_connected(void);
 
 /* XBT_NIL: no transaction. */
 #define XBT_NIL 0u

@@ -35,6 +35,13 @@
  *       port = <u32>;   this domain's event channel for the console, offered
  *                       to dom0 (alloc_unbound, remote dom0), which binds it
  *     };
+ *     skiff,store {                         domUs only: the XenStore ring
+ *       page = <u64>;   guest-physical address of the store ring page
+ *                       (struct xenstore_domain_interface, public/io/xs_wire.h),
+ *                       zeroed by the builder
+ *       port = <u32>;   this domain's event channel for the store, offered
+ *                       to dom0, whose xenstored binds it
+ *     };
  *     skiff,hypervisor {
  *       version = "<hypervisor version>";   e.g. "0.1.0"
  *       machine-base = <u64>;    dom0 only: machine address of its RAM
@@ -68,6 +75,7 @@
 #define SI_NODE_MODULES    "/skiff,modules"
 #define SI_PROP_CMDLINE    "cmdline"
 #define SI_NODE_CONSOLE    "/skiff,console"
+#define SI_NODE_STORE      "/skiff,store"
 #define SI_PROP_CONS_PAGE  "page"
 #define SI_PROP_CONS_PORT  "port"
 #define SI_NODE_HV         "/skiff,hypervisor"

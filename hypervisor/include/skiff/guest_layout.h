@@ -8,6 +8,7 @@
  *   image               ELF segments, each page with its segments' permissions
  *   ...                 free memory
  *   console             domUs: the console ring page (guest_layout_add_console)
+ *   store               domUs: the xenstore ring page (guest_layout_add_store)
  *   modules             module copies (page aligned, first module lowest)
  *   stack_base          boot stack (GUEST_LAYOUT_STACK_SIZE), rsp = stack_top
  *   shared_info         one page
@@ -45,6 +46,7 @@ struct guest_layout {
     uint64_t start_info;  /* [start_info, start_info + start_info_size) */
     uint64_t start_info_size;
     uint64_t console;      /* the console ring page, 0 if none */
+    uint64_t store;        /* the xenstore ring page, 0 if none */
     uint64_t modules_base; /* lowest module copy, or stack_base without modules */
     unsigned int nr_modules;
     struct guest_range modules[GUEST_LAYOUT_MAX_MODULES]; /* size: the module's own bytes */
@@ -69,6 +71,8 @@ int guest_layout_plan(uint64_t mem, const uint64_t *module_sizes, unsigned int n
  * when no page is left above page 0.
  */
 int guest_layout_add_console(struct guest_layout *l);
+/* The same for the xenstore ring page (struct xenstore_domain_interface). */
+int guest_layout_add_store(struct guest_layout *l);
 
 /* Where the image's segments may lie: above page 0, below the modules. */
 struct elf_limits guest_layout_image_limits(const struct guest_layout *l);

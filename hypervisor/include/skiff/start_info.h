@@ -33,6 +33,9 @@ struct start_info_desc {
     bool has_console; /* domUs: the skiff,console node */
     uint64_t console_page;
     uint32_t console_port;
+    bool has_store; /* domUs: the skiff,store node */
+    uint64_t store_page;
+    uint32_t store_port;
     bool has_machine_base;
     uint64_t machine_base;
     const char *hv_version;

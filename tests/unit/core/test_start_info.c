@@ -55,6 +55,9 @@ static void full_desc(struct start_info_desc *d)
     d->has_console = true;
     d->console_page = 0xfe0000;
     d->console_port = 3;
+    d->has_store = true;
+    d->store_page = 0xfdf000;
+    d->store_port = 4;
     d->has_machine_base = true;
     d->machine_base = 0x123456789000ull;
     d->hv_version = "0.1";
@@ -107,6 +110,11 @@ static void expect_equal(const struct start_info_desc *d)
     if (d->has_console) {
         ck_assert_uint_eq(si.console_page, d->console_page);
         ck_assert_uint_eq(si.console_port, d->console_port);
+    }
+    ck_assert_int_eq(si.has_store, d->has_store);
+    if (d->has_store) {
+        ck_assert_uint_eq(si.store_page, d->store_page);
+        ck_assert_uint_eq(si.store_port, d->store_port);
     }
     ck_assert_int_eq(si.has_machine_base, d->has_machine_base);
     if (d->has_machine_base)
@@ -192,6 +200,32 @@ START_TEST(test_console_node_checked)
     d.console_page = 0x1234;
     build_ok(&d);
     ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+}
+END_TEST
+
+/* skiff,store: the same checks. */
+START_TEST(test_store_node_checked)
+{
+    struct start_info_desc d;
+    const char *why;
+
+    full_desc(&d);
+    d.store_port = 0;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+    ck_assert_str_eq(why, "bad " SI_NODE_STORE " node");
+    full_desc(&d);
+    d.store_page = d.mem_bytes;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+    full_desc(&d);
+    d.store_page = 0x1234;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), -EINVAL);
+    full_desc(&d);
+    d.has_store = false;
+    build_ok(&d);
+    ck_assert_int_eq(parse(tree, TREE_BUF, &why), 0);
 }
 END_TEST
 
@@ -677,6 +711,7 @@ static Suite *start_info_suite(void)
     tcase_add_test(trip, test_round_trip_minimal);
     tcase_add_test(trip, test_round_trip_at_the_limits);
     tcase_add_test(trip, test_console_node_checked);
+    tcase_add_test(trip, test_store_node_checked);
     suite_add_tcase(s, trip);
 
     tcase_add_test(build, test_build_needs_room);

@@ -81,6 +81,20 @@ START_TEST(test_console_page_below_the_stack)
 }
 END_TEST
 
+START_TEST(test_store_page_below_the_console)
+{
+    struct guest_layout l;
+
+    ck_assert_int_eq(guest_layout_plan(4 * MIB, NULL, 0, &l), 0);
+    ck_assert_int_eq(guest_layout_add_console(&l), 0);
+    ck_assert_int_eq(guest_layout_add_store(&l), 0);
+    ck_assert_uint_eq(l.store, l.console - PG);
+    ck_assert_uint_eq(l.modules_base, l.store);
+    ck_assert_uint_eq(guest_layout_image_limits(&l).max_va, l.store);
+    ck_assert_int_eq(guest_layout_add_store(&l), -ENOMEM); /* only one */
+}
+END_TEST
+
 START_TEST(test_modules_top_down)
 {
     const uint64_t sizes[] = {10000, 100, 3 * PG};
@@ -223,6 +237,7 @@ static Suite *layout_suite(void)
     tcase_add_test(tc, test_special_pages_at_the_top);
     tcase_add_test(tc, test_modules_top_down);
     tcase_add_test(tc, test_console_page_below_the_stack);
+    tcase_add_test(tc, test_store_page_below_the_console);
     tcase_add_test(tc, test_free_ranges_around_the_image);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_page_perms);
