@@ -238,8 +238,8 @@ int blkfront_submit(struct blkfront *bf, struct blkfront_io *io)
     return 0;
 }
 
-/* One response: matched by id to a request in flight, or ignored (R7). */
-static void handle_response(struct blkfront *bf, const struct blkif_response *rsp)
+/* One response: matched by id to a request in flight (true), or ignored (R7). */
+static bool handle_response(struct blkfront *bf, const struct blkif_response *rsp)
 {
     struct blkfront_slot *s = &bf->slots[rsp->id & (BLKFRONT_MAX_REQS - 1)];
     struct blkfront_io *io;
@@ -248,7 +248,7 @@ static void handle_response(struct blkfront *bf, const struct blkif_response *rs
         bf->stats.bogus_responses++;
         blkfront_log(bf, "blkfront: response id %llu not in flight: ignored",
                      (unsigned long long)rsp->id);
-        return;
+        return false;
     }
     io = release_slot(bf, s);
     bf->stats.responses++;
@@ -257,6 +257,7 @@ static void handle_response(struct blkfront *bf, const struct blkif_response *rs
         set_error(io, rsp->status == BLKIF_RSP_EOPNOTSUPP ? -EOPNOTSUPP : -EIO);
     }
     blkfront_complete(bf, io);
+    return true;
 }
 
 /* The backend's rsp_prod is impossible (R2): nothing from it is trusted again. */
@@ -290,8 +291,7 @@ int blkfront_poll(struct blkfront *bf)
         }
         if (rc < 0)
             return backend_broken(bf);
-        handle_response(bf, &rsp);
-        count++;
+        count += handle_response(bf, &rsp);
     }
     blkfront_issue(bf);
     return count;

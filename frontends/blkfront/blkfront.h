@@ -160,7 +160,7 @@ int blkfront_submit(struct blkfront *bf, struct blkfront_io *io);
 /*
  * Takes the responses that arrived, completes I/Os, issues queued ones and
  * re-arms the response event. Call on every event from the backend. The
- * number of responses taken, or -EIO if the backend broke the protocol.
+ * number of responses matched to requests, or -EIO if the backend broke the protocol.
  */
 int blkfront_poll(struct blkfront *bf);
 

@@ -83,7 +83,8 @@ static void put_direct(struct blkfront *bf, struct blkfront_slot *s, uint8_t op,
     rq.nr_segments = (uint8_t)n;
     rq.id = s->id;
     rq.sector_number = sector;
-    memcpy(rq.seg, segs, n * sizeof(segs[0]));
+    if (n)
+        memcpy(rq.seg, segs, n * sizeof(segs[0]));
     (void)blkif_front_put_request(&bf->front, &rq);
 }
 
