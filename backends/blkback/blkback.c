@@ -387,10 +387,14 @@ void blkback_ring_disconnect(struct blkback_ring *r)
     r->connected = false;
     while ((req = r->retry_head) != NULL) {
         r->retry_head = req->next;
+        req->busy = false;
+        if (req == r->barrier)
+            r->barrier = NULL;
         drop_request(r, req);
     }
     r->retry_tail = NULL;
-    if (r->barrier && r->barrier->phase == BLKBACK_DRAIN)
+    /* An ordering request waiting to drain, or between its flush and its data. */
+    if (r->barrier && !r->barrier->in_device)
         drop_request(r, r->barrier);
     r->barrier = NULL;
     tell_quiesced(r);
