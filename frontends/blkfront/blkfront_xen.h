@@ -8,6 +8,7 @@
  *   blkfront_read(&d.xen.core, sector, buf, len);    (or the async API)
  *   blkfront_dev_close(&d, 5 * NS_PER_SEC);
  *
+ * The guest must have called events_init() and gnttab_setup() first.
  * The event handler only counts and wakes: responses are taken by
  * blkfront_poll() in thread context (the sync API does it while waiting).
  */
