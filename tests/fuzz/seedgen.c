@@ -4,7 +4,7 @@
  * command lines, encoded hypercalls (fuzz_hypercall.h) and xl-style domain
  * configs, and console ring scripts.
  *
- *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall,config,console_ring}/
+ *   fuzz_seedgen OUTDIR    creates OUTDIR/{elf,start_info,cmdline,hypercall,config,console_ring,blkback}/
  */
 #include <elf.h>
 #include <errno.h>
@@ -451,6 +451,76 @@ static void seed_console_ring(void)
     write_seed("console_ring", "script-hostile", s, 10);
 }
 
+/* ---- blkback scripts (fuzz_blkback.c): a header, then op bytes and operands ---- */
+
+struct blk_seed {
+    unsigned char bytes[1024];
+    size_t len;
+};
+
+static void blk_put(struct blk_seed *s, const void *p, size_t n)
+{
+    memcpy(s->bytes + s->len, p, n);
+    s->len += n;
+}
+
+static void blk_op(struct blk_seed *s, unsigned char op)
+{
+    blk_put(s, &op, 1);
+}
+
+/* Step 0: a blkif_request with one segment of granted ref `ref`, sectors 0..last. */
+static void blk_request(struct blk_seed *s, uint8_t op, uint8_t nseg, uint64_t id, uint64_t sector,
+                        uint32_t ref, uint8_t last)
+{
+    unsigned char rq[112] = {0};
+
+    rq[0] = op;
+    rq[1] = nseg;
+    memcpy(rq + 8, &id, 8);
+    memcpy(rq + 16, &sector, 8);
+    for (unsigned int i = 0; i < nseg && i < 11; i++) {
+        memcpy(rq + 24 + 8 * i, &ref, 4);
+        rq[24 + 8 * i + 5] = last;
+    }
+    blk_op(s, 0);
+    blk_op(s, sizeof(rq));
+    blk_put(s, rq, sizeof(rq));
+}
+
+static void blk_run(struct blk_seed *s)
+{
+    blk_op(s, 1); /* kick */
+    blk_op(s, 2); /* complete */
+    blk_op(s, 0);
+    blk_op(s, 1);
+    blk_op(s, 8); /* take responses */
+}
+
+static void seed_blkback(void)
+{
+    struct blk_seed s = {.len = 0};
+    static const unsigned char header[4] = {0x02, 31, 7, 0x15}; /* MAP, flush, indirect */
+
+    blk_put(&s, header, sizeof(header));
+    blk_request(&s, 1, 3, 1, 0, 8, 7);   /* write */
+    blk_request(&s, 0, 2, 2, 8, 9, 3);   /* read */
+    blk_request(&s, 3, 0, 3, 0, 0, 0);   /* flush */
+    blk_request(&s, 3, 1, 4, 16, 10, 0); /* flush with data */
+    blk_run(&s);
+    write_seed("blkback", "map", s.bytes, s.len);
+    s.bytes[0] = 0x03; /* COPY */
+    write_seed("blkback", "copy", s.bytes, s.len);
+    s.len = sizeof(header);
+    blk_request(&s, 99, 1, 5, 0, 8, 0); /* unknown op */
+    blk_op(&s, 1);
+    blk_op(&s, 3); /* req_prod far ahead */
+    uint64_t prod = 1000;
+    blk_put(&s, &prod, sizeof(prod));
+    blk_op(&s, 1);
+    write_seed("blkback", "hostile", s.bytes, s.len);
+}
+
 /* ---- domain configs (dom0-tools/config) ---- */
 
 static void seed_config(void)
@@ -576,5 +646,6 @@ int main(int argc, char **argv)
     seed_config();
     seed_xenstore();
     seed_console_ring();
+    seed_blkback();
     return 0;
 }

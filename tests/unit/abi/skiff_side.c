@@ -13,6 +13,7 @@
 #include <public/event_channel.h>
 #include <public/features.h>
 #include <public/grant_table.h>
+#include <public/io/blkif.h>
 #include <public/io/console.h>
 #include <public/memory.h>
 #include <public/sched.h>

@@ -17,6 +17,7 @@
 #include <xen/features.h>
 #include <xen/sched.h>
 #include <xen/version.h>
+#include <xen/io/blkif.h>
 #include <xen/io/console.h>
 
 #include "abi_table.h"
