@@ -15,6 +15,7 @@
 #include <public/grant_table.h>
 #include <public/io/console.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <public/start_info.h>
 #include <public/sysctl.h>
