@@ -14,6 +14,7 @@
 #include "consoled.h"
 #include "xenstored.h"
 #include "dom0.h"
+#include "drivers.h"
 
 void dom0_banner(void)
 {
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
     dom0_banner();
     consoled_init();
     xenstored_init();
+    drivers_init(); /* physical devices: one line each */
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "selftest=", 9) == 0)
             return dom0_selftest(argv[i] + 9) < 0 ? 1 : 0;

@@ -19,6 +19,7 @@
 #include <skiff/evtchn.h>
 #include <skiff/frame.h>
 #include <skiff/heap.h>
+#include <skiff/physdev.h>
 #include <skiff/sched.h>
 #include <skiff/time.h>
 
@@ -317,6 +318,7 @@ void domain_destroy(struct domain *d)
         sched_vcpu_destroy(d->vcpu[i]);
     }
     evtchn_destroy(d);
+    physdev_domain_destroy(d);  /* after its ports: they unbind its PIRQs */
     gnttab_release_mappings(d); /* before the window: grant maps go through the maptrack */
     window_destroy(d);
     if (d == dom0)

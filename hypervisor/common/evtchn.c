@@ -12,6 +12,7 @@
 #include <skiff/errno.h>
 #include <skiff/evtchn.h>
 #include <skiff/heap.h>
+#include <skiff/physdev.h>
 #include <skiff/sched.h>
 
 #define BITS_PER_WORD 64
@@ -200,6 +201,27 @@ int evtchn_bind_ipi(struct domain *caller, uint32_t vcpu, evtchn_port_t *port)
     return 0;
 }
 
+int evtchn_bind_pirq(struct domain *caller, uint32_t pirq, uint32_t flags, evtchn_port_t *port)
+{
+    struct evtchn *c;
+    int rc;
+
+    if (!caller->privileged)
+        return -EPERM;
+    if (flags & ~(uint32_t)BIND_PIRQ__WILL_SHARE)
+        return -EINVAL;
+    rc = physdev_pirq_bind_check(caller, pirq);
+    if (rc)
+        return rc;
+    rc = get_free_port(caller, port);
+    if (rc)
+        return rc;
+    c = claim_port(caller, *port, ECS_PIRQ);
+    c->virq = pirq;
+    physdev_pirq_bind(caller, pirq, *port);
+    return 0;
+}
+
 /* The peer's end of an interdomain channel goes back to unbound. */
 static void unbind_peer(struct domain *d, struct evtchn *c)
 {
@@ -223,6 +245,8 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
         unbind_peer(d, c);
     if (c->state == ECS_VIRQ)
         d->vcpu[c->notify_vcpu]->virq_port[c->virq] = 0;
+    if (c->state == ECS_PIRQ)
+        physdev_pirq_unbind(d, c->virq);
     free_port(d, port, c);
     return 0;
 }
@@ -283,6 +307,10 @@ int evtchn_status(struct domain *caller, struct evtchn_status *st)
     case ECS_IPI:
         st->status = EVTCHNSTAT_ipi;
         break;
+    case ECS_PIRQ:
+        st->status = EVTCHNSTAT_pirq;
+        st->u.pirq = c->virq;
+        break;
     default:
         st->status = EVTCHNSTAT_closed;
         break;
@@ -296,8 +324,8 @@ int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
 
     if (!c || c->state == ECS_FREE || c->state == ECS_RESERVED || !vcpu_valid(d, vcpu))
         return -EINVAL;
-    if (c->state == ECS_VIRQ)
-        return -EINVAL; /* virqs stay on the vCPU they were bound for */
+    if (c->state == ECS_VIRQ || c->state == ECS_PIRQ)
+        return -EINVAL; /* virqs and pirqs stay on the vCPU they were bound for */
     c->notify_vcpu = (uint8_t)vcpu;
     return 0;
 }

@@ -55,6 +55,12 @@ static long evtchn_op(struct domain *d, int cmd, gva_t arg)
         if (writable(d, arg, sizeof(struct evtchn_bind_ipi)))
             return -EFAULT;
         EVTCHN_OP(struct evtchn_bind_ipi, evtchn_bind_ipi(d, op.vcpu, &op.port), true);
+    case EVTCHNOP_bind_pirq:
+        if (!d->privileged)
+            return -EPERM; /* before the argument is looked at (H7) */
+        if (writable(d, arg, sizeof(struct evtchn_bind_pirq)))
+            return -EFAULT;
+        EVTCHN_OP(struct evtchn_bind_pirq, evtchn_bind_pirq(d, op.pirq, op.flags, &op.port), true);
     case EVTCHNOP_close:
         EVTCHN_OP(struct evtchn_close, evtchn_close(d, op.port), false);
     case EVTCHNOP_send:

@@ -20,6 +20,7 @@
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <public/skiff.h>
 #include <public/sysctl.h>

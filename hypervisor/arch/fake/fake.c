@@ -279,3 +279,43 @@ int vformat(format_emit_fn *emit, void *ctx, const char *fmt, va_list ap)
         emit(ctx, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
     return n;
 }
+
+/* ---- device interrupts: a fake IOAPIC ---- */
+
+unsigned int fake_gsi_count = 24;
+struct fake_gsi fake_gsis[32];
+
+unsigned int arch_gsi_count(void)
+{
+    return fake_gsi_count;
+}
+
+bool arch_gsi_hv_owned(unsigned int gsi)
+{
+    return gsi == 0 || gsi == 2 || gsi == 4 || gsi == 8;
+}
+
+void arch_gsi_setup(unsigned int gsi, bool level, bool active_low)
+{
+    if (gsi >= 32)
+        abort();
+    fake_gsis[gsi].routed = true;
+    fake_gsis[gsi].level = level;
+    fake_gsis[gsi].active_low = active_low;
+    fake_gsis[gsi].masked = true;
+}
+
+void arch_gsi_mask(unsigned int gsi)
+{
+    if (gsi >= 32)
+        abort();
+    fake_gsis[gsi].masked = true;
+}
+
+void arch_gsi_unmask(unsigned int gsi)
+{
+    if (gsi >= 32 || !fake_gsis[gsi].routed)
+        abort(); /* the core unmasked a pin it never routed */
+    fake_gsis[gsi].masked = false;
+    fake_gsis[gsi].unmasks++;
+}

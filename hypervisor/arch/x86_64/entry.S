@@ -220,6 +220,10 @@ TRAP_ERR 30
 TRAP_NOERR 31
 TRAP_NOERR 240
 TRAP_NOERR 255
+/* Device interrupt lines (ioapic.c): VEC_GSI_BASE (0x30) + 0..31. */
+.irp v, 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
+TRAP_NOERR \v
+.endr
 
 /* Table of the stubs for gdt.c: vectors 0..31. */
     .section .rodata
@@ -227,5 +231,12 @@ TRAP_NOERR 255
     .global x86_exception_stubs
 x86_exception_stubs:
     .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .quad x86_trap_\v
+    .endr
+
+/* Table of the device-interrupt stubs for gdt.c: VEC_GSI_BASE + 0..31. */
+    .global x86_gsi_stubs
+x86_gsi_stubs:
+    .irp v, 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79
     .quad x86_trap_\v
     .endr

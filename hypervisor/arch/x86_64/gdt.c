@@ -1,7 +1,8 @@
 /*
  * gdt.c - descriptor tables of the boot CPU: the GDT (with the selector
- * layout sysret needs), the TSS with RSP0 and the IST stacks for NMI, #DF,
- * #MC and #DB, and the IDT.
+ * layout sysret needs), the TSS with RSP0, the IST stacks for NMI, #DF,
+ * #MC and #DB and the I/O permission bitmap (iobitmap.c fills it), and the
+ * IDT.
  */
 #include <string.h>
 
@@ -44,17 +45,33 @@ enum ist_index {
     IST_DB = 4,
 };
 
+#define IOMAP_BYTES 8192 /* one bit per port, 65536 ports */
+
+/*
+ * The TSS and, right after it, the I/O permission bitmap and the all-ones
+ * byte the CPU may read past its end. The descriptor's limit covers them;
+ * iomap_base either points at the bitmap or past the limit (every port
+ * refused to ring 3).
+ */
+static struct {
+    struct tss tss;
+    uint8_t iomap[IOMAP_BYTES];
+    uint8_t iomap_end;
+} __attribute__((packed, aligned(16))) tss_block;
+#define IOMAP_OFFSET  ((uint16_t)sizeof(struct tss))
+#define IOMAP_REFUSED ((uint16_t)0xffff) /* beyond the limit */
+
 static uint64_t gdt[8] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const uint64_t x86_exception_stubs[32];
+extern const uint64_t x86_gsi_stubs[VEC_GSI_COUNT];
 extern char x86_trap_240[], x86_trap_255[];
 
 static void set_tss_descriptor(void)
 {
-    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+    uint64_t base = (uint64_t)&tss_block, limit = sizeof(tss_block) - 1;
 
     gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
                        (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
@@ -117,6 +134,8 @@ static void load_idt(void)
     /* int3 and into may be used by ring 3 directly (like the hardware intends). */
     set_gate(X86_EXC_BP, (const void *)x86_exception_stubs[X86_EXC_BP], 0, 3);
     set_gate(X86_EXC_OF, (const void *)x86_exception_stubs[X86_EXC_OF], 0, 3);
+    for (unsigned int i = 0; i < VEC_GSI_COUNT; i++)
+        set_gate(VEC_GSI_BASE + i, (const void *)x86_gsi_stubs[i], 0, 0);
     set_gate(VEC_TIMER, x86_trap_240, 0, 0);
     set_gate(VEC_SPURIOUS, x86_trap_255, 0, 0);
     __asm__ volatile("lidt %0" : : "m"(p));
@@ -124,18 +143,29 @@ static void load_idt(void)
 
 void x86_descriptors_init(uint64_t stack_top)
 {
-    memset(&tss, 0, sizeof(tss));
-    tss.rsp[0] = stack_top;
+    memset(&tss_block, 0xff, sizeof(tss_block));
+    memset(&tss_block.tss, 0, sizeof(tss_block.tss));
+    tss_block.tss.rsp[0] = stack_top;
     for (unsigned int i = 0; i < 4; i++)
-        tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
-    tss.iomap_base = sizeof(tss); /* no I/O bitmap: every port is refused to ring 3 */
+        tss_block.tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+    tss_block.tss.iomap_base = IOMAP_REFUSED; /* until a domain with ports runs */
     load_gdt();
     load_idt();
 }
 
 void x86_set_rsp0(uint64_t rsp0)
 {
-    tss.rsp[0] = rsp0;
+    tss_block.tss.rsp[0] = rsp0;
+}
+
+uint8_t *x86_tss_iomap(void)
+{
+    return tss_block.iomap;
+}
+
+void x86_tss_io_enable(bool on)
+{
+    tss_block.tss.iomap_base = on ? IOMAP_OFFSET : IOMAP_REFUSED;
 }
 
 bool x86_on_ist_stack(uint64_t sp)

@@ -15,6 +15,7 @@
 
 #include "x86.h"
 
+#define LAPIC_ID         0x020
 #define LAPIC_TPR        0x080
 #define LAPIC_EOI        0x0b0
 #define LAPIC_SVR        0x0f0
@@ -52,6 +53,11 @@ static uint32_t lapic_read(uint32_t reg)
 static void lapic_write(uint32_t reg, uint32_t v)
 {
     lapic[reg / 4] = v;
+}
+
+uint32_t lapic_id(void)
+{
+    return lapic_read(LAPIC_ID) >> 24;
 }
 
 void lapic_eoi(void)

@@ -62,6 +62,8 @@ noreturn void hv_start_x86(uint32_t magic, uint32_t info_pa)
     cpu_init_control();
     cpu_init_syscall();
     lapic_init();
+    ioapic_init();
+    iobitmap_init();
     time_init(tsc_khz, rtc_read_epoch());
     lapic_timer_selftest();
     sched_init(hv_opts.timeslice_ms * 1000000ull);

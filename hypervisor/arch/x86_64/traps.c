@@ -134,6 +134,8 @@ static void handle_irq(uint64_t vec)
         timer_ticks++;
         lapic_eoi();
         timer_run_expired(now_ns());
+    } else if (vec >= VEC_GSI_BASE && vec < VEC_GSI_BASE + VEC_GSI_COUNT) {
+        ioapic_irq((unsigned int)vec);
     }
     /* VEC_SPURIOUS needs no EOI. */
 }

@@ -87,8 +87,10 @@ static void load_vcpu_state(struct percpu *pc, struct vcpu *v)
 
     if (prev && prev != v && prev->domain->state == DOMAIN_RUNNING)
         fpu_save(prev);
-    if (!prev || prev->domain != v->domain)
+    if (!prev || prev->domain != v->domain) {
         write_cr3(v->domain->arch.pml4_mfn << PAGE_SHIFT);
+        iobitmap_switch(v->domain);
+    }
     wrmsr(MSR_FS_BASE, v->arch.fs_base);
     wrmsr(MSR_KERNEL_GS_BASE, v->arch.gs_base); /* becomes GS at swapgs */
     fpu_restore(v);

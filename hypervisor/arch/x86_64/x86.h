@@ -51,6 +51,9 @@ extern uint64_t hv_pml4_pa;
 void x86_descriptors_init(uint64_t stack_top);
 void x86_set_rsp0(uint64_t rsp0);
 bool x86_on_ist_stack(uint64_t sp);
+/* The TSS's I/O permission bitmap (8192 bytes); x86_tss_io_enable picks all-refused or it. */
+uint8_t *x86_tss_iomap(void);
+void x86_tss_io_enable(bool on);
 
 /* lapic.c */
 void lapic_init(void);
@@ -58,6 +61,15 @@ void lapic_timer_selftest(void);
 void lapic_eoi(void);
 extern uint32_t tsc_khz, lapic_khz;
 extern uint64_t timer_ticks;
+
+/* ioapic.c */
+void ioapic_init(void);
+void ioapic_irq(unsigned int vec);
+uint32_t lapic_id(void);
+
+/* iobitmap.c: the I/O ports ring 3 may use (TSS I/O permission bitmap). */
+void iobitmap_init(void);
+void iobitmap_switch(const struct domain *d);
 
 /* rtc.c: the CMOS clock as seconds since the epoch (0 if unreadable). */
 uint64_t rtc_read_epoch(void);

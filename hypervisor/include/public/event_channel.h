@@ -27,7 +27,7 @@
 
 #define EVTCHNOP_bind_interdomain 0
 #define EVTCHNOP_bind_virq        1
-#define EVTCHNOP_bind_pirq        2 /* not supported: -ENOSYS */
+#define EVTCHNOP_bind_pirq        2 /* privileged domains: public/physdev.h */
 #define EVTCHNOP_close            3
 #define EVTCHNOP_send             4
 #define EVTCHNOP_status           5
@@ -74,11 +74,19 @@ struct evtchn_bind_virq {
     evtchn_port_t port; /* 8 OUT */
 };
 
-/* Not supported (physical interrupts come later); kept for the layout. */
+/*
+ * bind_pirq: a port for a physical interrupt the caller mapped with
+ * PHYSDEVOP_map_pirq (public/physdev.h), notifying vCPU 0; the interrupt's
+ * IOAPIC pin is unmasked. Privileged domains only (-EPERM). -EINVAL for a
+ * PIRQ the caller has not mapped or unknown flags; -EEXIST if the PIRQ is
+ * bound already. Lines are never shared: BIND_PIRQ__WILL_SHARE is accepted
+ * and ignored. Closing the port masks the pin.
+ */
+#define BIND_PIRQ__WILL_SHARE 1
 struct evtchn_bind_pirq {
-    uint32_t pirq;
-    uint32_t flags;
-    evtchn_port_t port;
+    uint32_t pirq;      /* 0 IN */
+    uint32_t flags;     /* 4 IN: BIND_PIRQ__* */
+    evtchn_port_t port; /* 8 OUT */
 };
 
 /* bind_ipi: a port that signals the caller's own vcpu (a self-notification). */

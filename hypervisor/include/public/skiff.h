@@ -57,6 +57,7 @@
 #define __HYPERVISOR_sched_op         29
 #define __HYPERVISOR_callback_op      30
 #define __HYPERVISOR_event_channel_op 32
+#define __HYPERVISOR_physdev_op       33 /* public/physdev.h */
 #define __HYPERVISOR_sysctl           35 /* Skiff's own sub-ops: public/sysctl.h */
 #define __HYPERVISOR_domctl           36 /* Skiff's own sub-ops: public/domctl.h */
 #define SKIFF_NR_HYPERCALLS           64

@@ -72,6 +72,17 @@ void arch_fill_hypercall_page(void *page);
 /* Highest guest virtual address + 1 that guest RAM may occupy. */
 uint64_t arch_guest_va_limit(void);
 
+/* ---- device interrupts (common/physdev.c) ---- */
+
+/* Interrupt inputs (GSIs) the machine has: the IOAPIC's pins; 0 without one. */
+unsigned int arch_gsi_count(void);
+/* Whether the hypervisor uses gsi itself (timer, serial console, RTC). */
+bool arch_gsi_hv_owned(unsigned int gsi);
+/* Routes gsi to this CPU with its own vector, in that mode, masked. */
+void arch_gsi_setup(unsigned int gsi, bool level, bool active_low);
+void arch_gsi_mask(unsigned int gsi);
+void arch_gsi_unmask(unsigned int gsi);
+
 /* ---- information ---- */
 
 struct skiff_sysctl_physinfo;

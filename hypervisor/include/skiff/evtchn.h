@@ -4,7 +4,7 @@
  * Each domain has up to max_ports ports, allocated in buckets of 64 as they
  * are needed. Port 0 is reserved. States: free, unbound (offered to one
  * remote domain), interdomain (connected to a port of another domain, or of
- * the same one), virq, ipi. Pending and mask bits live in the domain's
+ * the same one), virq, ipi, pirq. Pending and mask bits live in the domain's
  * shared_info; the hypervisor only sets pending bits and reads masks.
  *
  * Lock: none (one CPU, interrupts off in the hypervisor).
@@ -29,6 +29,7 @@ enum evtchn_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
+    ECS_PIRQ, /* a physical interrupt (skiff/physdev.h) */
 };
 
 struct evtchn {
@@ -36,7 +37,7 @@ struct evtchn {
     uint8_t notify_vcpu;  /* vCPU to notify */
     domid_t remote_domid; /* unbound: who may bind; interdomain: the peer */
     evtchn_port_t remote_port;
-    uint32_t virq;
+    uint32_t virq; /* ECS_VIRQ: the virq; ECS_PIRQ: the PIRQ */
 };
 
 struct evtchn_table {
@@ -58,6 +59,7 @@ int evtchn_bind_interdomain(struct domain *caller, domid_t remote_dom, evtchn_po
                             evtchn_port_t *port);
 int evtchn_bind_virq(struct domain *caller, uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
 int evtchn_bind_ipi(struct domain *caller, uint32_t vcpu, evtchn_port_t *port);
+int evtchn_bind_pirq(struct domain *caller, uint32_t pirq, uint32_t flags, evtchn_port_t *port);
 int evtchn_close(struct domain *d, evtchn_port_t port);
 int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *caller, struct evtchn_status *st);

@@ -16,6 +16,7 @@
 #include <public/io/blkif.h>
 #include <public/io/console.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <public/start_info.h>
 #include <public/sysctl.h>

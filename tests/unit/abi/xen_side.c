@@ -12,6 +12,7 @@
 #include <xen/errno.h>
 #include <xen/callback.h>
 #include <xen/event_channel.h>
+#include <xen/physdev.h>
 #include <xen/memory.h>
 #include <xen/grant_table.h>
 #include <xen/features.h>

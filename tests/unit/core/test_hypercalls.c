@@ -104,7 +104,7 @@ START_TEST(test_unknown_numbers)
         expect_rc_unchanged(v1, -ENOSYS, nr, 0, UINT64_MAX, UINT64_MAX);
         ck_assert_str_eq(hypercall_name(nr), "?");
     }
-    ck_assert_uint_gt(unknown, 50);
+    ck_assert_uint_gt(unknown, 40); /* most numbers are unused */
     for (unsigned int i = 0; i < ARRAY_SIZE(beyond); i++) {
         expect_rc_unchanged(v0, -ENOSYS, beyond[i], 0, 0, 0);
         expect_rc_unchanged(v1, -ENOSYS, beyond[i], 0, 0, 0);

@@ -7,6 +7,7 @@
 #define ARCH_FAKE_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,5 +44,17 @@ extern uint64_t fake_timer_deadline;
 extern uint64_t fake_pages_mapped;
 extern uint64_t fake_tlb_flushes;
 extern int fake_map_page_error;
+
+/*
+ * A fake IOAPIC: fake_gsi_count pins (24 by default; 0 = no IOAPIC), the
+ * hypervisor owns pins 0, 2, 4 and 8 as on the real machine. Each pin's
+ * state as the core last set it.
+ */
+struct fake_gsi {
+    bool routed, level, active_low, masked;
+    unsigned int unmasks; /* times arch_gsi_unmask was called */
+};
+extern unsigned int fake_gsi_count;
+extern struct fake_gsi fake_gsis[32];
 
 #endif /* ARCH_FAKE_H */

@@ -25,9 +25,11 @@
 #define USER_SS       (GDT_USER_DS | 3)
 
 /* Interrupt vectors. */
-#define VEC_TIMER    0xf0
-#define VEC_SPURIOUS 0xff
-#define VEC_SYSCALL  0x100 /* pseudo-vector recorded for hypercall entries */
+#define VEC_GSI_BASE  0x30 /* device interrupt lines: GSI n at 0x30 + n (ioapic.c) */
+#define VEC_GSI_COUNT 32
+#define VEC_TIMER     0xf0
+#define VEC_SPURIOUS  0xff
+#define VEC_SYSCALL   0x100 /* pseudo-vector recorded for hypercall entries */
 
 /* struct percpu offsets (asm/percpu.h checks them). */
 #define PCPU_SELF      0
