@@ -804,3 +804,19 @@ int config_parse(const char *file, const char *text, size_t len, struct domain_c
         config_defaults(cfg);
     return rc;
 }
+
+int config_parse_disk_spec(const char *spec, struct config_disk *out, struct config_report *rep)
+{
+    static struct domain_config scratch; /* no disks yet: no vdev is taken */
+    struct cfg_parser ps;
+
+    memset(rep, 0, sizeof(*rep));
+    memset(&ps, 0, sizeof(ps));
+    memset(out, 0, sizeof(*out));
+    ps.file = NULL;
+    cfg_quote(ps.file_quoted, "disk spec");
+    scratch.nr_disks = 0;
+    ps.cfg = &scratch;
+    ps.rep = rep;
+    return cfg_parse_disk(&ps, 0, 1, spec, out);
+}

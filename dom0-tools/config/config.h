@@ -108,6 +108,13 @@ void config_defaults(struct domain_config *cfg);
 int config_parse(const char *file, const char *text, size_t len, struct domain_config *cfg,
                  struct config_report *rep);
 
+/*
+ * One xl disk spec on its own (block-attach): "target,format,vdev,access"
+ * or key=value items, as in disk=[...]. 0, or a negative errno with
+ * rep->error set to "disk spec: ...".
+ */
+int config_parse_disk_spec(const char *spec, struct config_disk *out, struct config_report *rep);
+
 /* "destroy", "restart" or "preserve". */
 const char *config_action_name(enum config_action a);
 

@@ -123,15 +123,25 @@ int cli_create_from_config(const char *file, domid_t *created)
         printf("create: %s: vcpus = %u: Skiff domains have one vCPU so far\n", file, cfg.vcpus);
         return -EINVAL;
     }
-    if (cfg.nr_disks || cfg.nr_vifs)
-        printf("create: %s: note: disk and vif entries are kept for the PV drivers (not yet "
+    if (cfg.nr_vifs)
+        printf("create: %s: note: vif entries are kept for the network driver (not yet "
                "connected)\n",
                file);
     struct domain_spec spec = {.image = cfg.kernel,
                                .name = cfg.name,
                                .mem_mib = cfg.memory_mib,
-                               .cmdline = cfg.cmdline[0] ? cfg.cmdline : NULL};
+                               .cmdline = cfg.cmdline[0] ? cfg.cmdline : NULL,
+                               .paused = cfg.nr_disks > 0}; /* disks attached before it runs */
     rc = domains_create(&spec, &id, &why);
+    for (unsigned int i = 0; rc == 0 && i < cfg.nr_disks; i++) {
+        rc = cli_attach_disk(id, &cfg.disks[i]);
+        if (rc) {
+            printf("create: %s: disk %u failed; domain %u destroyed\n", file, i + 1, id);
+            domctl_destroy(id);
+        }
+    }
+    if (rc == 0 && cfg.nr_disks)
+        rc = domctl_unpause(id);
     if (rc == 0) {
         printf("create: domain %u (%s) started from %s (%lu MiB)\n", id, cfg.name, cfg.kernel,
                (unsigned long)cfg.memory_mib);

@@ -15,9 +15,11 @@
 #include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
+#include "service.h"
 #include "xenstored.h"
 
-#define POLL_SLICE_NS 2000000ull /* re-check at least every 2 ms */
+#define POLL_SLICE_NS     2000000ull /* re-check at least every 2 ms */
+#define SERVICE_PORTS_MAX 256        /* drivers' and backends' ports polled at once */
 
 static evtchn_port_t dom_exc_port;
 
@@ -31,17 +33,20 @@ static evtchn_port_t dom_exc_port;
  */
 void domains_poll_until(evtchn_port_t port, uint64_t until)
 {
-    evtchn_port_t ports[1 + CONSOLED_MAX + XENSTORED_MAX];
+    evtchn_port_t ports[1 + CONSOLED_MAX + XENSTORED_MAX + SERVICE_PORTS_MAX];
     unsigned int n = 0;
 
-    xenstored_service(); /* output dom0 itself queued (a write, a watch) */
+    dom0_service_run();
+    xenstored_service(); /* output dom0 itself queued (a write, a watch, a backend's state) */
     if (port)
         ports[n++] = port;
     n += consoled_ports(ports + n, CONSOLED_MAX);
     n += xenstored_ports(ports + n, XENSTORED_MAX);
+    n += dom0_service_ports(ports + n, SERVICE_PORTS_MAX);
     struct sched_poll p = {.ports = ports, .nr_ports = n, .timeout = until};
     HYPERVISOR_sched_op(SCHEDOP_poll, &p);
     consoled_service();
+    dom0_service_run();
     xenstored_service();
 }
 

@@ -12,9 +12,10 @@
 #include <skiff/hypercall.h>
 
 #include "consoled.h"
-#include "xenstored.h"
 #include "dom0.h"
 #include "drivers.h"
+#include "vbd.h"
+#include "xenstored.h"
 
 void dom0_banner(void)
 {
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
     consoled_init();
     xenstored_init();
     drivers_init(); /* physical devices: one line each */
+    vbd_init();
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "selftest=", 9) == 0)
             return dom0_selftest(argv[i] + 9) < 0 ? 1 : 0;

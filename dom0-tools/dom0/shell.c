@@ -85,6 +85,11 @@ static void help(void)
            "  xenstore-ls [path] the store as a tree; xenstore-read <path>,\n"
            "                     xenstore-write <path> <value>, xenstore-rm <path>\n"
            "  console <dom>      a domain's console output; typed lines go to it (Ctrl-] ends)\n"
+           "  block-attach <dom> <backing>,raw,<vdev>[,ro|rw]\n"
+           "                     give a domain a disk: backing is a dom0 device (vda),\n"
+           "                     a range of one (vda:<first>+<sectors>) or ram:<size>\n"
+           "  block-detach <dom> <vdev>   take it away; block-list <dom> shows them\n"
+           "  block-devices      dom0's block devices (what disks can sit on)\n"
            "  selftest <name>    run a self-test (\"selftest\" alone lists them)\n"
            "  run <file>         run the commands in a boot-store file\n"
            "  sleep <ms>         wait (domains run; on_* actions are carried out)\n"
@@ -280,6 +285,8 @@ bool dom0_run_command(char *line)
     } else if (store_nodes_command(line, arg)) {
         /* done */
     } else if (cli_domain_verb(line, arg)) {
+        /* done */
+    } else if (cli_block_command(line, arg)) {
         /* done */
     } else if (strcmp(line, "console") == 0) {
         attach_console(arg);

@@ -21,6 +21,18 @@ int blkdev_register(struct blkdev *dev)
     return 0;
 }
 
+int blkdev_unregister(struct blkdev *dev)
+{
+    for (struct blkdev **p = &devices; *p; p = &(*p)->next) {
+        if (*p == dev) {
+            *p = dev->next;
+            dev->next = NULL;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
 struct blkdev *blkdev_find(const char *name)
 {
     for (struct blkdev *d = devices; d; d = d->next)

@@ -73,6 +73,8 @@ struct blkdev {
 
 /* Adds dev to the registry. -EEXIST if the name is taken. */
 int blkdev_register(struct blkdev *dev);
+/* Takes dev out of the registry (its owner frees it). -ENOENT if it is not in it. */
+int blkdev_unregister(struct blkdev *dev);
 /* The registered device with that name, or NULL. */
 struct blkdev *blkdev_find(const char *name);
 /* The first registered device (iterate with ->next). */

@@ -57,5 +57,7 @@ uint64_t virtio_blk_irq_count(const struct blkdev *dev);
  * -EINVAL (bad name or size 0), -EEXIST (name taken), -ENOMEM.
  */
 int ramdisk_create(const char *name, uint64_t sectors);
+/* Unregisters and frees it: -ENOENT (no such RAM disk), -EBUSY (requests in flight). */
+int ramdisk_destroy(const char *name);
 
 #endif /* DOM0_DRIVERS_H */

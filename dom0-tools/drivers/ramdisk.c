@@ -129,3 +129,19 @@ int ramdisk_create(const char *name, uint64_t sectors)
     r->dev.priv = r;
     return blkdev_register(&r->dev);
 }
+
+int ramdisk_destroy(const char *name)
+{
+    struct blkdev *dev = blkdev_find(name);
+    struct ramdisk *r;
+
+    if (!dev || dev->submit != ramdisk_submit)
+        return -ENOENT;
+    r = dev->priv;
+    if (r->in_flight)
+        return -EBUSY;
+    blkdev_unregister(dev);
+    page_free(r->data, r->pages);
+    free(r);
+    return 0;
+}

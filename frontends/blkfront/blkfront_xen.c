@@ -11,6 +11,7 @@
 #include <skiff/events.h>
 #include <skiff/grant.h>
 #include <skiff/page_alloc.h>
+#include <skiff/time.h>
 
 #include "blkfront_xen.h"
 
@@ -64,7 +65,8 @@ static void xen_wait(void *ctx)
 {
     struct blkfront_xen *x = ctx;
 
-    wait_event(&x->wq, x->events != x->events_seen);
+    /* Bounded: the caller polls the ring again anyway, so a lost wake-up costs 10 ms. */
+    wait_event_timeout(&x->wq, x->events != x->events_seen, monotonic_ns() + 10000000ull);
     x->events_seen = x->events;
 }
 

@@ -211,11 +211,11 @@ static void set_status(int16_t *status, int16_t value)
         *status = value;
 }
 
-int gnttab_map(domid_t dom, grant_ref_t ref, bool ro, void **addr, grant_handle_t *handle,
-               int16_t *status)
+/* Maps at a free window page with flags; *maddr gets dev_bus_addr. */
+static int map_with_flags(domid_t dom, grant_ref_t ref, uint32_t flags, void **addr,
+                          uint64_t *maddr, grant_handle_t *handle, int16_t *status)
 {
-    struct gnttab_map_grant_ref op = {
-        .flags = GNTMAP_host_map | (ro ? GNTMAP_readonly : 0), .ref = ref, .dom = dom};
+    struct gnttab_map_grant_ref op = {.flags = flags, .ref = ref, .dom = dom};
     unsigned int page;
     long rc;
 
@@ -235,7 +235,24 @@ int gnttab_map(domid_t dom, grant_ref_t ref, bool ro, void **addr, grant_handle_
     }
     *addr = page_addr(page);
     *handle = op.handle;
+    if (maddr)
+        *maddr = op.dev_bus_addr;
     return 0;
+}
+
+int gnttab_map(domid_t dom, grant_ref_t ref, bool ro, void **addr, grant_handle_t *handle,
+               int16_t *status)
+{
+    return map_with_flags(dom, ref, GNTMAP_host_map | (ro ? GNTMAP_readonly : 0), addr, NULL,
+                          handle, status);
+}
+
+int gnttab_map_device(domid_t dom, grant_ref_t ref, bool ro, void **addr, uint64_t *maddr,
+                      grant_handle_t *handle, int16_t *status)
+{
+    return map_with_flags(dom, ref,
+                          GNTMAP_host_map | GNTMAP_device_map | (ro ? GNTMAP_readonly : 0), addr,
+                          maddr, handle, status);
 }
 
 int gnttab_unmap(void *addr, grant_handle_t handle, int16_t *status)

@@ -277,9 +277,12 @@ static void schedule(void)
     guard_check(prev);
     if (prev->state == THREAD_RUNNABLE)
         runq_append(prev);
-    while (!(next = runq_pop()))
-        if (!run_idle_work())
-            idle_block();
+    while (!(next = runq_pop())) {
+        run_idle_work(); /* events were on meanwhile: a handler may have woken a thread */
+        if ((next = runq_pop()))
+            break;
+        idle_block();
+    }
     if (next != prev) {
         current = next;
         thread_switch(&prev->rsp, next->rsp);

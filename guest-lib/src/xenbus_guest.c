@@ -16,6 +16,8 @@
 #include <skiff/time.h>
 #include <skiff/xenbus.h>
 
+#define WAIT_SLICE_NS 10000000ull /* 10 ms */
+
 static evtchn_port_t store_port;
 static volatile unsigned long store_events;
 static unsigned long store_events_seen;
@@ -34,13 +36,21 @@ static void notify_store(void *ctx)
     evtchn_notify(store_port);
 }
 
-/* Blocks until the store's next event (one that already came counts). */
+/*
+ * Waits for the store's next event (one that already came counts), or
+ * WAIT_SLICE_NS at most: callers look at the ring again either way, so a
+ * wake-up that went astray costs a few milliseconds, never a hang, and
+ * their own deadlines (xenbus_wait_for_state) are kept.
+ */
 static void wait_store(void *ctx)
 {
     (void)ctx;
     local_events_disable();
-    if (store_events == store_events_seen)
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    if (store_events == store_events_seen) {
+        struct sched_poll p = {
+            .ports = &store_port, .nr_ports = 1, .timeout = monotonic_ns() + WAIT_SLICE_NS};
+        HYPERVISOR_sched_op(SCHEDOP_poll, &p);
+    }
     local_events_enable();
     store_events_seen = store_events;
 }

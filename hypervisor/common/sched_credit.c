@@ -397,10 +397,16 @@ static void dump_vcpu(const struct vcpu *v, const char *where)
 {
     const struct sched_unit *u = &v->sched;
 
-    printk(LOG_INFO, "  d%u v%u %-8s %-7s credit %6lld us  cpu %llu ms  weight %u cap %u%s",
+    printk(LOG_INFO, "  d%u v%u %-8s %-7s credit %6lld us  cpu %llu ms  weight %u cap %u%s%s",
            v->domain->domid, v->vcpu_id, where, pri_names[u->pri], (long long)(u->credit / 1000),
            (unsigned long long)(u->cpu_time / 1000000), v->domain->weight, v->domain->cap,
-           v->blocked ? " blocked" : "");
+           v->blocked ? " blocked" : "", v->polling ? " polling" : "");
+    if (v->info)
+        printk(LOG_INFO, "      upcall pending %u mask %u; timer %s, due in %lld us",
+               v->info->evtchn_upcall_pending, v->info->evtchn_upcall_mask,
+               timer_active(&v->timer) ? "armed" : "off",
+               timer_active(&v->timer) ? ((long long)v->timer.expires - (long long)now_ns()) / 1000
+                                       : 0ll);
 }
 
 void sched_dump(void)

@@ -29,10 +29,18 @@ qemu_args() {
 
 # qemu_boot_interactive HV MEM HV_CMDLINE DOM0 DOM0_CMDLINE [MODULE CMDLINE]...:
 # serial on this terminal.
+# QEMU_EXTRA (an array, may be unset) is appended: devices such as a disk.
 qemu_boot_interactive() {
     local args
     mapfile -t args < <(qemu_args "$@")
-    "$QEMU" "${args[@]}" -serial mon:stdio
+    "$QEMU" "${args[@]}" "${QEMU_EXTRA[@]}" -serial mon:stdio
+}
+
+# qemu_disk_args IMAGE: a virtio-blk disk on a raw image file, with a
+# volatile write cache (so only a guest's flush makes writes durable).
+qemu_disk_args() {
+    printf '%s\n' -drive "if=none,id=disk0,format=raw,cache=writeback,file=$1" \
+        -device virtio-blk-pci,drive=disk0
 }
 
 # describe_exit STATUS: what a QEMU exit status means for Skiff (see

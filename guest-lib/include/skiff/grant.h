@@ -48,6 +48,12 @@ uint16_t gnttab_entry_flags(grant_ref_t ref);
  */
 int gnttab_map(domid_t dom, grant_ref_t ref, bool ro, void **addr, grant_handle_t *handle,
                int16_t *status);
+/*
+ * The same with GNTMAP_device_map (privileged domains only): *maddr is the
+ * frame's machine address, for a device to DMA to or from (blkback).
+ */
+int gnttab_map_device(domid_t dom, grant_ref_t ref, bool ro, void **addr, uint64_t *maddr,
+                      grant_handle_t *handle, int16_t *status);
 /* Unmaps it (the TLB holds no stale entry afterwards) and frees the window page. */
 int gnttab_unmap(void *addr, grant_handle_t handle, int16_t *status);
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include <public/event_channel.h>
+#include <public/io/xenbus.h>
 #include <public/io/xs_wire.h>
 
 #define XENBUS_MAX_WATCHES 16
@@ -94,19 +95,7 @@ int xenbus_transaction_end(uint32_t tx, bool abort);
  */
 int xenbus_transact(int (*fn)(uint32_t tx, void *arg), void *arg, unsigned int tries);
 
-/* ---- the device state machine (Xen's XenbusState values) ---- */
-
-enum xenbus_state {
-    XenbusStateUnknown = 0,
-    XenbusStateInitialising = 1,
-    XenbusStateInitWait = 2,
-    XenbusStateInitialised = 3,
-    XenbusStateConnected = 4,
-    XenbusStateClosing = 5,
-    XenbusStateClosed = 6,
-    XenbusStateReconfiguring = 7,
-    XenbusStateReconfigured = 8,
-};
+/* ---- the device state machine (public/io/xenbus.h) ---- */
 
 const char *xenbus_state_name(int state);
 /* Writes <dir>/state. */

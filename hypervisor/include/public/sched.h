@@ -43,7 +43,7 @@ struct sched_shutdown {
     unsigned int reason; /* 0 IN: SHUTDOWN_* */
 };
 
-#define SCHED_POLL_MAX_PORTS 128
+#define SCHED_POLL_MAX_PORTS 512 /* ports one SCHEDOP_poll may name */
 struct sched_poll {
     SKIFF_GUEST_HANDLE(uint32_t) ports; /*  0 IN: evtchn_port_t[nr_ports] */
     unsigned int nr_ports;              /*  8 IN */

@@ -17,6 +17,7 @@
 #define SKIFF_DOMAIN_H
 
 #include <arch/vcpu.h>
+#include <public/sched.h>
 #include <public/skiff.h>
 #include <skiff/evtchn.h>
 #include <skiff/grant_table.h>
@@ -57,7 +58,7 @@ struct vcpu {
     bool blocked; /* SCHEDOP_block or poll: waits for an event */
     bool polling; /* SCHEDOP_poll: wakes on one of poll_ports */
     unsigned int nr_poll_ports;
-    evtchn_port_t poll_ports[128];
+    evtchn_port_t poll_ports[SCHED_POLL_MAX_PORTS];
     struct timer timer;      /* set_timer_op: sends VIRQ_TIMER */
     struct timer poll_timer; /* SCHEDOP_poll timeout */
     evtchn_port_t virq_port[NR_VIRQS];
