@@ -29,7 +29,7 @@
 #include "vbd.h"
 
 #define GUEST_MIB 16
-#define RUN_MS    120000 /* a guest's whole run, TCG being slow */
+#define RUN_MS    60000 /* a guest's whole run (the runner gives 90 s) */
 #define DRAIN_MS  5000
 
 struct disk {
