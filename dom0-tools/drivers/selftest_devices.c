@@ -280,7 +280,17 @@ static int selftest_pci_enumerate(void)
     /* Config space survives a second look: the BAR reads back as assigned. */
     uint32_t bar0 = pci_read32(blk->bus, blk->dev, blk->fn, 0x10);
     TEST_EQ(bar0 & ~3u, blk->bar[0].base);
+    /* Its MSI-X table (memory BAR 1), mapped uncached: every vector starts masked. */
+    volatile uint32_t *msix = (volatile uint32_t *)pci_map_bar(blk, 1);
+    TEST_CHECK(msix != NULL);
+    if (msix) {
+        TEST_EQ(msix[3] & 1, 1); /* entry 0, vector control: masked */
+        TEST_CHECK(pci_map_bar(blk, 1) == msix);
+    }
+    TEST_CHECK(pci_map_bar(blk, 0) == NULL); /* an I/O BAR */
     pci_name(blk, where);
+    printf("pci-enumerate: MSI-X table of %s mapped at %p (BAR 1 at 0x%llx)\n", where, (void *)msix,
+           (unsigned long long)blk->bar[1].base);
     printf("pci-enumerate: %u functions, virtio-blk at %s: I/O BAR 0x%llx (%llu bytes%s), GSI %u\n",
            n, where, (unsigned long long)blk->bar[0].base, (unsigned long long)blk->bar[0].size,
            blk->bar[0].assigned ? ", assigned by dom0" : "", blk->irq_line);
