@@ -17,6 +17,7 @@
 #include <skiff/time.h>
 
 #include "../dom0/dom0.h"
+#include "domctl.h"
 #include "drivers.h"
 #include "pci.h"
 #include "virtio.h"
@@ -371,6 +372,43 @@ static int selftest_ramdisk_rw(void)
     return test_finish();
 }
 
+/*
+ * An unprivileged guest (tests/guests/hostile_dev.c) tries every device
+ * operation: it powers off if all were refused, crashes otherwise. dom0's
+ * own device access keeps working afterwards.
+ */
+static int selftest_device_hostile(void)
+{
+    struct snapshot before;
+    domid_t id;
+
+    if (!selftest_setup(&before))
+        return test_finish();
+    if (selftest_build("hostile-dev.elf", 8, NULL, &id, NULL, NULL)) {
+        test_error("cannot build hostile-dev.elf");
+        return test_finish();
+    }
+    TEST_EQ(domctl_unpause(id), 0);
+    TEST_EQ(domains_wait_shutdown(&id, 1, 20000), 0);
+    uint32_t reason = selftest_reason_of(id);
+    TEST_EQ(reason, SHUTDOWN_poweroff);
+    printf("device-hostile: unprivileged domain %u %s\n", id,
+           reason == SHUTDOWN_poweroff ? "was refused every device operation"
+                                       : "was allowed a device operation (it crashed)");
+    selftest_destroy_all(&id, 1);
+    /* dom0 still has its ports and its interrupt. */
+    TEST_EQ(pci_read16(0, 0, 0, 0), 0x8086);
+    struct blkdev *dev = first_disk();
+    if (dev) {
+        static uint8_t buf[4096] __attribute__((aligned(4096)));
+        struct blkdev_req r = {.op = BLKDEV_READ, .sector = 0, .nr_segs = 1};
+        r.segs[0] = (struct blkdev_seg){virtio_dma_addr(buf), buf, 4096};
+        TEST_EQ(blkdev_sync(dev, &r, REQ_TIMEOUT_MS), 0);
+    }
+    selftest_expect_snapshot(&before, "device-hostile");
+    return test_finish();
+}
+
 const struct dom0_selftest dom0_device_selftests[] = {
     {"pci-enumerate", "PCI enumeration finds and enables the virtio-blk disk",
      selftest_pci_enumerate},
@@ -379,5 +417,7 @@ const struct dom0_selftest dom0_device_selftests[] = {
     {"virtio-blk-errors", "virtio-blk under blkdebug: write and flush errors reach the submitter",
      selftest_virtio_blk_errors},
     {"ramdisk-rw", "RAM disk: pattern written at depths 1-32, read back", selftest_ramdisk_rw},
+    {"device-hostile", "an unprivileged guest is refused ports, PIRQs and device memory",
+     selftest_device_hostile},
     {NULL, NULL, NULL},
 };
