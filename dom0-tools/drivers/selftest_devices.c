@@ -409,6 +409,20 @@ static int selftest_device_hostile(void)
     return test_finish();
 }
 
+/* The native benchmark (./skiff bench blk) on a RAM disk and on vda if there is one. */
+static int selftest_blk_bench(void)
+{
+    const char *p = strstr(start_info.cmdline, "requests=");
+    unsigned int n = p ? (unsigned int)strtoul(p + 9, NULL, 0) : 2000;
+    struct blkdev *vda = first_disk();
+
+    TEST_EQ(ramdisk_create("ram0", 16384), 0);
+    TEST_EQ(blkdev_bench(blkdev_find("ram0"), n), 0);
+    if (vda)
+        TEST_EQ(blkdev_bench(vda, n), 0);
+    return test_finish();
+}
+
 const struct dom0_selftest dom0_device_selftests[] = {
     {"pci-enumerate", "PCI enumeration finds and enables the virtio-blk disk",
      selftest_pci_enumerate},
@@ -419,5 +433,7 @@ const struct dom0_selftest dom0_device_selftests[] = {
     {"ramdisk-rw", "RAM disk: pattern written at depths 1-32, read back", selftest_ramdisk_rw},
     {"device-hostile", "an unprivileged guest is refused ports, PIRQs and device memory",
      selftest_device_hostile},
+    {"blk-bench", "native block benchmark on ram0 and vda (requests=N per test)",
+     selftest_blk_bench},
     {NULL, NULL, NULL},
 };
