@@ -354,6 +354,27 @@ static int selftest_virtio_blk_errors(void)
     return test_finish();
 }
 
+/*
+ * D2 at the device: after a flush completed, the pattern must be in the
+ * host's image even if QEMU dies that instant. Prints the marker the runner
+ * kills QEMU on (tests.list: @kill-on, expectation powercut), then keeps
+ * the machine busy; check-disk-pattern judges the image.
+ */
+static int selftest_virtio_blk_durable(void)
+{
+    struct blkdev *dev = first_disk();
+
+    TEST_CHECK(dev && dev->can_flush);
+    if (!dev || !dev->can_flush)
+        return test_finish();
+    rw_test(dev, "virtio-blk-durable"); /* writes, flushes, reads back */
+    if (test_failures())
+        return test_finish();
+    printf("virtio-blk-durable: flush completed: DURABLE-AFTER-FLUSH\n");
+    for (;;)
+        domains_sleep_ms(1000); /* the runner kills QEMU now */
+}
+
 static int selftest_ramdisk_rw(void)
 {
     TEST_EQ(ramdisk_create("ram0", 8192), 0);
@@ -430,6 +451,8 @@ const struct dom0_selftest dom0_device_selftests[] = {
      selftest_virtio_blk_rw},
     {"virtio-blk-errors", "virtio-blk under blkdebug: write and flush errors reach the submitter",
      selftest_virtio_blk_errors},
+    {"virtio-blk-durable", "virtio-blk: pattern flushed, then the runner kills QEMU (D2)",
+     selftest_virtio_blk_durable},
     {"ramdisk-rw", "RAM disk: pattern written at depths 1-32, read back", selftest_ramdisk_rw},
     {"device-hostile", "an unprivileged guest is refused ports, PIRQs and device memory",
      selftest_device_hostile},
