@@ -16,6 +16,7 @@
 #include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
+#include "drivers.h"
 
 #define SHELL_LINE_MAX 256
 #define POLL_INPUT_MS  10
@@ -73,6 +74,7 @@ static void help(void)
            "  uptime             time since boot\n"
            "  dmesg              the hypervisor's recent console output\n"
            "  store | ls         the files in the boot store (images, configs, scripts)\n"
+           "  block-devices      dom0's disks (physical and RAM) that backends can use\n"
            "  create <file.cfg>  build and start a domain from an xl config in the store\n"
            "  create <image> [name=N] [memory=MiB] [max_grant_frames=N] [-- guest command line]\n"
            "                     build and start a domain from a boot-store image\n"
@@ -217,6 +219,8 @@ bool dom0_run_command(char *line)
         cli_uptime();
     } else if (strcmp(line, "dmesg") == 0) {
         cli_dmesg();
+    } else if (strcmp(line, "block-devices") == 0) {
+        drivers_print_block_devices(); /* drivers/drivers.c */
     } else if (strcmp(line, "sleep") == 0) {
         unsigned long ms;
         if (arg && parse_number(arg, 600000, &ms))

@@ -50,6 +50,9 @@ int blkdev_sync(struct blkdev *dev, struct blkdev_req *req, unsigned int timeout
  */
 int blkdev_bench(struct blkdev *dev, unsigned int n);
 
+/* block-devices at the prompt: name, size, flags and depth of every blkdev. */
+void drivers_print_block_devices(void);
+
 /* ---- virtio_blk.c ---- */
 
 struct pci_dev;
