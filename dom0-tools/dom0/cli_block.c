@@ -94,8 +94,6 @@ bool cli_block_command(const char *cmd, char *arg)
         block_detach(arg);
     else if (strcmp(cmd, "block-list") == 0)
         block_list(arg);
-    else if (strcmp(cmd, "block-devices") == 0)
-        vbd_backing_list();
     else
         return false;
     return true;

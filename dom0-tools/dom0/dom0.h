@@ -96,7 +96,7 @@ bool dom0_run_command(char *line);
 
 /* The domain named by a name or a number: 0, -ESRCH, or -EINVAL (empty). */
 int cli_find_domain(const char *what, domid_t *id);
-/* cli_block.c: block-attach/-detach/-list, block-devices; false if cmd is none of them. */
+/* cli_block.c: block-attach/-detach/-list; false if cmd is none of them. */
 bool cli_block_command(const char *cmd, char *arg);
 struct config_disk;
 /* Attaches one disk=[...] entry to domain id; a failure prints one line. */

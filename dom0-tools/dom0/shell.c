@@ -16,6 +16,7 @@
 #include "consoled.h"
 #include "dom0.h"
 #include "domctl.h"
+#include "drivers.h"
 
 #define SHELL_LINE_MAX 256
 #define POLL_INPUT_MS  10
@@ -271,6 +272,8 @@ bool dom0_run_command(char *line)
         cli_uptime();
     } else if (strcmp(line, "dmesg") == 0) {
         cli_dmesg();
+    } else if (strcmp(line, "block-devices") == 0) {
+        drivers_print_block_devices(); /* drivers/drivers.c */
     } else if (strcmp(line, "sleep") == 0) {
         unsigned long ms;
         if (arg && parse_number(arg, 600000, &ms))

@@ -187,12 +187,3 @@ int vbd_backing_close(struct blkdev *dev, bool made)
 {
     return made ? ramdisk_destroy(dev->name) : 0;
 }
-
-void vbd_backing_list(void)
-{
-    printf("%-12s %12s %5s %5s %6s\n", "Device", "Sectors", "MiB", "Mode", "Flush");
-    for (struct blkdev *d = blkdev_first(); d; d = d->next)
-        printf("%-12s %12lu %5lu %5s %6s\n", d->name, (unsigned long)d->sectors,
-               (unsigned long)(d->sectors >> 11), d->readonly ? "ro" : "rw",
-               d->can_flush ? "yes" : "no");
-}

@@ -18,7 +18,4 @@ int vbd_backing_open(const char *spec, struct blkdev **out, bool *made, const ch
 /* The disk is gone: a RAM disk made for it is freed (nothing may be in flight). */
 int vbd_backing_close(struct blkdev *dev, bool made);
 
-/* block-devices: dom0's block devices, one per line. */
-void vbd_backing_list(void);
-
 #endif /* DOM0_VBD_BACKING_H */

@@ -91,3 +91,12 @@ int blkdev_sync(struct blkdev *dev, struct blkdev_req *req, unsigned int timeout
         drivers_wait(deadline);
     return result == 1 ? -ETIMEDOUT : result;
 }
+
+void drivers_print_block_devices(void)
+{
+    printf("%-8s %12s %8s %5s %6s %10s\n", "name", "sectors", "MiB", "ro", "flush", "depth");
+    for (struct blkdev *d = blkdev_first(); d; d = d->next)
+        printf("%-8s %12llu %8llu %5s %6s %10u\n", d->name, (unsigned long long)d->sectors,
+               (unsigned long long)(d->sectors >> 11), d->readonly ? "yes" : "no",
+               d->can_flush ? "yes" : "no", d->queue_depth);
+}

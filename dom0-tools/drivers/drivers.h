@@ -42,6 +42,17 @@ void drivers_wait(uint64_t until);
  */
 int blkdev_sync(struct blkdev *dev, struct blkdev_req *req, unsigned int timeout_ms);
 
+/*
+ * blkdev_bench.c: the native benchmark on dev (n requests per test: 4 KiB
+ * random reads and writes at depth 1 and 32, sequential 128 KiB ones).
+ * Prints a line per test and "BENCH blk_<dev>_<test> <cycles/request> ...";
+ * 0 or the first error. Writes: run it on a scratch disk.
+ */
+int blkdev_bench(struct blkdev *dev, unsigned int n);
+
+/* block-devices at the prompt: name, size, flags and depth of every blkdev. */
+void drivers_print_block_devices(void);
+
 /* ---- virtio_blk.c ---- */
 
 struct pci_dev;

@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <skiff/guest.h>
+#include <skiff/hypercall.h>
+
 #include "pci.h"
 #include "portio.h"
 
@@ -276,4 +279,34 @@ void pci_enable(struct pci_dev *d)
 void pci_name(const struct pci_dev *d, char out[8])
 {
     snprintf(out, 8, "%02x:%02x.%x", d->bus, d->dev, d->fn);
+}
+
+static unsigned int mmio_pages_used;
+
+volatile void *pci_map_bar(struct pci_dev *d, unsigned int i)
+{
+    struct pci_bar *b = i < PCI_NR_BARS ? &d->bar[i] : NULL;
+
+    if (!b || b->io || !b->size || !b->base)
+        return NULL;
+    if (b->mapped)
+        return b->mapped;
+    uint64_t first = b->base >> 12, pages = (b->size + 4095) >> 12;
+    if (b->base & 4095 || pages > PCI_MMIO_WINDOW_PAGES - mmio_pages_used)
+        return NULL; /* sub-page BARs share a page with others: not mapped alone */
+    uint64_t gpfn = start_info.grant_window_base / 4096 + PCI_MMIO_WINDOW_FIRST + mmio_pages_used;
+    for (uint64_t p = 0; p < pages; p++) {
+        struct xen_add_to_physmap a = {
+            .domid = DOMID_SELF, .space = XENMAPSPACE_dev_mmio, .idx = first + p, .gpfn = gpfn + p};
+        if (HYPERVISOR_memory_op(XENMEM_add_to_physmap, &a)) {
+            while (p-- > 0) {
+                struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = gpfn + p};
+                HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &r);
+            }
+            return NULL;
+        }
+    }
+    mmio_pages_used += (unsigned int)pages;
+    b->mapped = (volatile void *)(uintptr_t)(gpfn * 4096);
+    return b->mapped;
 }

@@ -25,9 +25,10 @@
 struct pci_bar {
     uint64_t base; /* port or physical address; 0 = none */
     uint64_t size;
-    bool io;       /* I/O space (else memory) */
-    bool is64;     /* takes two BAR slots */
-    bool assigned; /* by pci.c (else the firmware had done it) */
+    bool io;               /* I/O space (else memory) */
+    bool is64;             /* takes two BAR slots */
+    bool assigned;         /* by pci.c (else the firmware had done it) */
+    volatile void *mapped; /* where pci_map_bar put it, or NULL */
 };
 
 struct pci_dev {
@@ -59,6 +60,17 @@ struct pci_dev *pci_device(unsigned int i);
 struct pci_dev *pci_find(uint16_t vendor, uint16_t device, unsigned int n);
 /* Turns on decoding of the device's BARs and bus mastering; marks it claimed. */
 void pci_enable(struct pci_dev *d);
+/*
+ * Maps memory BAR i of d (assigned, at most PCI_MMIO_WINDOW_PAGES pages in
+ * all BARs mapped) uncached into dom0's grant window
+ * (XENMAPSPACE_dev_mmio) and returns its address; NULL on failure (an I/O
+ * BAR, no such BAR, the window part for devices is full, or the hypervisor
+ * refused). Mapping the same BAR again returns the same address.
+ */
+#define PCI_MMIO_WINDOW_FIRST 256u  /* window pages: above the domain builder's 256 */
+#define PCI_MMIO_WINDOW_PAGES 1024u /* 4 MiB of BARs; guest-lib's grant maps come from the top */
+volatile void *pci_map_bar(struct pci_dev *d, unsigned int i);
+
 /* "bb:dd.f" for logs (a static buffer per call site is the caller's). */
 void pci_name(const struct pci_dev *d, char out[8]);
 

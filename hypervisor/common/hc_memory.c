@@ -3,10 +3,12 @@
  * the caller's grant window (XENMEM_add_to_physmap_batch with
  * XENMAPSPACE_gmfn_foreign, for the domain builder) and unmapping them
  * (XENMEM_remove_from_physmap), and placing the caller's grant-table frames
- * in its window (XENMEM_add_to_physmap, XENMAPSPACE_grant_table).
+ * in its window (XENMEM_add_to_physmap, XENMAPSPACE_grant_table), and
+ * device memory for a privileged domain (XENMAPSPACE_dev_mmio).
  * public/memory.h documents the ABI.
  */
 #include <public/memory.h>
+#include <skiff/arch.h>
 #include <skiff/domain.h>
 #include <skiff/errno.h>
 #include <skiff/grant_table.h>
@@ -74,12 +76,26 @@ static long add_to_physmap_batch(struct vcpu *v, gva_t arg)
     return foreign_map_batch(v, arg, &b);
 }
 
+/* XENMAPSPACE_dev_mmio: a device frame for a privileged domain (public/memory.h). */
+static long map_dev_mmio(struct domain *d, const struct xen_add_to_physmap *a)
+{
+    if (!d->privileged)
+        return -EPERM;
+    if (a->domid != DOMID_SELF && a->domid != d->domid)
+        return -EINVAL;
+    if (!arch_mmio_frame_ok(a->idx) || !window_contains(d, a->gpfn) || window_entry(d, a->gpfn))
+        return -EINVAL;
+    return window_map_mmio(d, a->gpfn, a->idx);
+}
+
 static long add_to_physmap(struct vcpu *v, gva_t arg)
 {
     struct xen_add_to_physmap a;
 
     if (copy_from_guest(v->domain, &a, arg, sizeof(a)))
         return -EFAULT;
+    if (a.space == XENMAPSPACE_dev_mmio)
+        return map_dev_mmio(v->domain, &a);
     if (a.space != XENMAPSPACE_grant_table)
         return -EOPNOTSUPP;
     if (a.domid != DOMID_SELF && a.domid != v->domain->domid)

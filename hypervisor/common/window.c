@@ -58,8 +58,9 @@ static int map_slot(struct domain *d, uint64_t gfn, mfn_t f, struct domain *owne
     struct window_slot *s = slot_of(d, gfn);
     int rc;
 
-    if (!s || s->mfn || !mfn_valid(f) || (perms & ~P2M_PERMS) || !(perms & P2M_R) ||
-        (perms & P2M_X))
+    uint64_t allowed = kind == WINDOW_MMIO ? P2M_PERMS | P2M_UC : P2M_PERMS;
+
+    if (!s || s->mfn || !mfn_valid(f) || (perms & ~allowed) || !(perms & P2M_R) || (perms & P2M_X))
         return -EINVAL;
     rc = arch_map_page(d, gfn, f, perms);
     if (rc)
@@ -95,6 +96,11 @@ int window_map_hv(struct domain *d, uint64_t gfn, mfn_t f)
     return map_slot(d, gfn, f, NULL, P2M_R | P2M_W, WINDOW_HV);
 }
 
+int window_map_mmio(struct domain *d, uint64_t gfn, uint64_t mfn)
+{
+    return map_slot(d, gfn, (mfn_t){mfn}, NULL, P2M_R | P2M_W | P2M_UC, WINDOW_MMIO);
+}
+
 int window_unmap(struct domain *d, uint64_t gfn)
 {
     struct window_slot *s = slot_of(d, gfn);
@@ -103,7 +109,7 @@ int window_unmap(struct domain *d, uint64_t gfn)
     if (!s || !s->mfn)
         return -EINVAL;
     arch_unmap_page(d, gfn);
-    owner = s->kind == WINDOW_HV ? NULL : domain_by_id_any(s->owner);
+    owner = (s->kind == WINDOW_HV || s->kind == WINDOW_MMIO) ? NULL : domain_by_id_any(s->owner);
     memset(s, 0, sizeof(*s));
     d->window.used--;
     if (owner)

@@ -51,7 +51,10 @@ static void unknown_subops(void)
     TEST_EQ(HYPERVISOR_sched_op(99, NULL), -ENOSYS);
     TEST_EQ(HYPERVISOR_sched_op(5, NULL), -ENOSYS); /* SCHEDOP_shutdown_code: not in Skiff */
     TEST_EQ(HYPERVISOR_event_channel_op(99, buf), -ENOSYS);
-    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, buf), -ENOSYS);
+    /* bind_pirq exists (dom0): PIRQ 0 (the timer's line) is never mappable. */
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, buf), -EINVAL);
+    TEST_EQ(HYPERVISOR_physdev_op(99, buf), -ENOSYS);
+    TEST_EQ(HYPERVISOR_physdev_op(-1, buf), -ENOSYS);
     TEST_EQ(HYPERVISOR_memory_op(99, buf), -ENOSYS);
     TEST_EQ(HYPERVISOR_callback_op(99, buf), -ENOSYS);
     TEST_EQ(HYPERVISOR_sysctl(&op), -ENOSYS);

@@ -56,6 +56,7 @@ describe_exit() {
     43) echo "dom0 exited but frames leaked" ;;
     45) echo "dom0 could not be built" ;;
     124) echo "timed out" ;;
+    137) echo "killed by the runner (SIGKILL)" ;;
     *) echo "QEMU failed (status $1)" ;;
     esac
 }

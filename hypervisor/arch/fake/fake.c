@@ -319,3 +319,10 @@ void arch_gsi_unmask(unsigned int gsi)
     fake_gsis[gsi].masked = false;
     fake_gsis[gsi].unmasks++;
 }
+
+/* ---- device memory: frames 0xfe000-0xfefff are "MMIO", 0xfee00 is the LAPIC ---- */
+
+bool arch_mmio_frame_ok(uint64_t mfn)
+{
+    return mfn >= 0xfe000 && mfn < 0xff000 && mfn != 0xfee00 && mfn != 0xfec00;
+}

@@ -16,7 +16,6 @@
 
 #include "x86.h"
 
-#define IOAPIC_BASE    0xfec00000ull
 #define IOAPIC_REGSEL  0x00
 #define IOAPIC_WIN     0x10
 #define IOAPIC_VER     0x01

@@ -4,6 +4,7 @@
  * the pool's own bitmap), and the direct-map address translation.
  */
 #include <asm/layout.h>
+#include <asm/x86.h>
 #include <skiff/arch.h>
 #include <skiff/console.h>
 #include <skiff/frame.h>
@@ -68,9 +69,39 @@ static uint64_t place_bitmap(const struct boot_info *bi, uint64_t bytes)
     panic("no room for the frame allocator's bitmap");
 }
 
+/* The loader's memory map, kept for arch_mmio_frame_ok. */
+static struct boot_mem_range mem_map[BOOT_MAX_MEM_RANGES];
+static unsigned int nr_mem_map;
+
+/*
+ * Device memory a privileged domain may map (XENMAPSPACE_dev_mmio): above
+ * the first MiB, below what the CPU can address, in no range of the memory
+ * map (RAM, the hypervisor and its modules, firmware tables, reserved
+ * areas), and neither the local APIC nor the IOAPIC.
+ */
+bool arch_mmio_frame_ok(uint64_t mfn)
+{
+    uint32_t a, b, c, d;
+    uint64_t pa = mfn << PAGE_SHIFT, apic = rdmsr(MSR_APIC_BASE) & ~0xfffull & ((1ull << 52) - 1);
+
+    cpuid(0x80000008, 0, &a, &b, &c, &d);
+    unsigned int bits = (a & 0xff) ? (a & 0xff) : 36;
+    if (pa < LOW_MEMORY_END || mfn >= (1ull << (bits - PAGE_SHIFT)))
+        return false;
+    for (unsigned int i = 0; i < nr_mem_map; i++)
+        if (pa + PAGE_SIZE > ALIGN_DOWN(mem_map[i].start, PAGE_SIZE) &&
+            pa < ALIGN_UP(mem_map[i].end, PAGE_SIZE))
+            return false;
+    return pa != apic && pa != IOAPIC_BASE;
+}
+
 void mm_init(const struct boot_info *bi)
 {
     uint64_t max_pa = 0;
+
+    nr_mem_map = bi->nr_mem;
+    for (unsigned int i = 0; i < bi->nr_mem; i++)
+        mem_map[i] = bi->mem[i];
 
     for (unsigned int i = 0; i < bi->nr_mem; i++)
         if (bi->mem[i].usable)

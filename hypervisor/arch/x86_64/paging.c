@@ -165,6 +165,8 @@ static uint64_t guest_pte_flags(uint64_t p2m)
         f |= PTE_W;
     if (!(p2m & P2M_X))
         f |= PTE_NX;
+    if (p2m & P2M_UC)
+        f |= PTE_PCD | PTE_PWT;
     return f;
 }
 

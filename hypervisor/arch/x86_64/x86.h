@@ -63,6 +63,7 @@ extern uint32_t tsc_khz, lapic_khz;
 extern uint64_t timer_ticks;
 
 /* ioapic.c */
+#define IOAPIC_BASE 0xfec00000ull
 void ioapic_init(void);
 void ioapic_irq(unsigned int vec);
 uint32_t lapic_id(void);

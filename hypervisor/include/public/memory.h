@@ -63,6 +63,7 @@ typedef unsigned long xen_ulong_t;
 #define XENMAPSPACE_gmfn         2
 #define XENMAPSPACE_gmfn_range   3
 #define XENMAPSPACE_gmfn_foreign 4
+#define XENMAPSPACE_dev_mmio     5 /* device memory for the privileged domain (below) */
 
 struct xen_add_to_physmap_batch {
     domid_t domid;  /*  0 IN: DOMID_SELF */
@@ -86,6 +87,15 @@ struct xen_add_to_physmap_batch {
  * set (v1 tables have no status frames), gpfn outside the window or in
  * use; -ENOMEM. Other spaces: -EOPNOTSUPP. XENMEM_remove_from_physmap
  * removes such a page again (the frame stays part of the table).
+ *
+ * XENMEM_add_to_physmap, space XENMAPSPACE_dev_mmio (privileged domains
+ * only, else -EPERM before anything else is checked): map machine frame idx
+ * of device memory (a PCI memory BAR) read-write, uncached, not executable,
+ * at gpfn, an unused page of the caller's grant window; dom0's drivers map
+ * BARs this way. -EINVAL: idx is RAM or anything else the machine's memory
+ * map lists, below 1 MiB, beyond the CPU's physical address width, the
+ * local APIC or the IOAPIC; or gpfn outside the window or in use.
+ * XENMEM_remove_from_physmap unmaps it.
  */
 #define XENMAPIDX_grant_table_status 0x80000000u
 struct xen_add_to_physmap {

@@ -83,6 +83,13 @@ void arch_gsi_setup(unsigned int gsi, bool level, bool active_low);
 void arch_gsi_mask(unsigned int gsi);
 void arch_gsi_unmask(unsigned int gsi);
 
+/*
+ * Whether a privileged domain may map machine frame mfn as device memory:
+ * never RAM or anything the memory map names, the hypervisor, or the
+ * interrupt controllers.
+ */
+bool arch_mmio_frame_ok(uint64_t mfn);
+
 /* ---- information ---- */
 
 struct skiff_sysctl_physinfo;

@@ -31,6 +31,7 @@
 #define P2M_W     2ull
 #define P2M_X     4ull
 #define P2M_PERMS (P2M_R | P2M_W | P2M_X)
+#define P2M_UC    8ull /* device memory: uncached (grant window only) */
 
 struct physmap {
     uint64_t nr_pages; /* guest RAM is [0, nr_pages) frames */

@@ -23,6 +23,7 @@ enum window_kind {
     WINDOW_FOREIGN, /* a frame of `owner` (builder's foreign map); holds a reference */
     WINDOW_GRANT,   /* a granted frame of `owner`; holds a reference; gnttab unmaps it */
     WINDOW_HV,      /* a hypervisor frame of this domain (grant table); no reference */
+    WINDOW_MMIO,    /* a machine device frame, uncached (XENMAPSPACE_dev_mmio); no reference */
 };
 
 struct window_slot {
@@ -57,6 +58,11 @@ int window_map_grant(struct domain *d, uint64_t gfn, struct domain *owner, uint6
                      uint64_t perms);
 /* Maps hypervisor frame f of d itself (its grant table) read-write at gfn. 0 or -EINVAL. */
 int window_map_hv(struct domain *d, uint64_t gfn, mfn_t f);
+/*
+ * Maps machine frame mfn (device memory: the caller checked it is no RAM)
+ * read-write and uncached at gfn. 0 or -EINVAL.
+ */
+int window_map_mmio(struct domain *d, uint64_t gfn, uint64_t mfn);
 /* The kind of window page gfn (WINDOW_FREE outside the window). */
 enum window_kind window_kind_of(const struct domain *d, uint64_t gfn);
 /* Unmaps window page gfn of d (TLB flushed). 0 or -EINVAL. */

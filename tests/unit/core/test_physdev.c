@@ -3,11 +3,13 @@
  * (common/physdev.c, EVTCHNOP_bind_pirq): every sub-op of physdev_op through
  * the hypercall with hostile arguments (HOSTILE H1, H2, H7), the
  * map -> bind -> interrupt -> EOI -> close cycle against the fake IOAPIC,
- * and what closing, unmapping and destroying leave behind.
+ * and what closing, unmapping and destroying leave behind; and device
+ * memory mapped with XENMAPSPACE_dev_mmio.
  */
 #include <check.h>
 
 #include <public/event_channel.h>
+#include <public/memory.h>
 #include <public/physdev.h>
 #include <skiff/errno.h>
 #include <skiff/evtchn.h>
@@ -15,6 +17,7 @@
 #include <skiff/physdev.h>
 #include <skiff/sched.h>
 #include <skiff/time.h>
+#include <skiff/window.h>
 
 #include "core_test.h"
 
@@ -320,6 +323,53 @@ START_TEST(test_other_owner)
 }
 END_TEST
 
+/* ---- XENMEM_add_to_physmap, XENMAPSPACE_dev_mmio ---- */
+
+static long map_mmio(struct domain *d, domid_t domid, uint64_t mfn, uint64_t gpfn)
+{
+    struct xen_add_to_physmap a = {
+        .domid = domid, .space = XENMAPSPACE_dev_mmio, .idx = mfn, .gpfn = gpfn};
+    const struct hypercall_args args = {{XENMEM_add_to_physmap, ARG_GPA}};
+
+    core_guest_write(d, ARG_GPA, &a, sizeof(a));
+    return hypercall_dispatch(d->vcpu[0], __HYPERVISOR_memory_op, &args);
+}
+
+START_TEST(test_dev_mmio)
+{
+    uint64_t w0 = d0->window.base_gfn, w1 = d1->window.base_gfn;
+    const uint64_t bar = 0xfe100; /* device memory in the fake machine */
+
+    ck_assert_uint_gt(d0->window.nr_pages, 2);
+    /* H7: refused to an unprivileged domain whatever the arguments. */
+    ck_assert_int_eq(map_mmio(d1, DOMID_SELF, bar, w1), -EPERM);
+    ck_assert_int_eq(map_mmio(d1, DOMID_SELF, 1, 0), -EPERM);
+    ck_assert_uint_eq(window_kind_of(d1, w1), WINDOW_FREE);
+    /* Never RAM, the interrupt controllers, frame 0, huge frames; only the own window. */
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, 10, w0), -EINVAL);
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, 0, w0), -EINVAL);
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, 0xfee00, w0), -EINVAL);
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, 0xfec00, w0), -EINVAL);
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, ~0ull, w0), -EINVAL);
+    ck_assert_int_eq(map_mmio(d0, 1, bar, w0), -EINVAL);         /* another domain */
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, bar, 5), -EINVAL); /* over RAM */
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, bar, w0 + d0->window.nr_pages), -EINVAL);
+    ck_assert_uint_eq(d0->window.used, 0);
+    /* Good: uncached, read-write, not executable; the slot is taken. */
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, bar, w0 + 1), 0);
+    ck_assert_uint_eq(window_kind_of(d0, w0 + 1), WINDOW_MMIO);
+    ck_assert_uint_eq(window_entry(d0, w0 + 1), (bar << 12) | P2M_R | P2M_W | P2M_UC);
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, bar + 1, w0 + 1), -EINVAL);
+    /* Removed like any window page; what is left is unmapped when the domain goes. */
+    struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = w0 + 1};
+    const struct hypercall_args args = {{XENMEM_remove_from_physmap, ARG_GPA}};
+    core_guest_write(d0, ARG_GPA, &r, sizeof(r));
+    ck_assert_int_eq(hypercall_dispatch(d0->vcpu[0], __HYPERVISOR_memory_op, &args), 0);
+    ck_assert_uint_eq(d0->window.used, 0);
+    ck_assert_int_eq(map_mmio(d0, DOMID_SELF, bar, w0 + 2), 0);
+}
+END_TEST
+
 static Suite *physdev_suite(void)
 {
     Suite *s = suite_create("physdev");
@@ -335,6 +385,7 @@ static Suite *physdev_suite(void)
     tcase_add_test(tc, test_spurious_lines);
     tcase_add_test(tc, test_destroy_releases);
     tcase_add_test(tc, test_other_owner);
+    tcase_add_test(tc, test_dev_mmio);
     suite_add_tcase(s, tc);
     return s;
 }
