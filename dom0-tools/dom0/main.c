@@ -3,7 +3,8 @@
  * self-test its command line names (selftest=<name>) and power off; or run
  * a script of prompt commands (a boot module named "exec", as
  * `./skiff run --exec` passes it, or run=<file in the boot store>) and power
- * off; or offer the console prompt.
+ * off; or offer the console prompt, after running boot=<file in the boot
+ * store> if it is given (./skiff run starts its demo guests that way).
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,9 @@ int main(int argc, char **argv)
     }
     if (run_exec_module())
         return 0;
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], "boot=", 5) == 0)
+            cli_run_store_script(argv[i] + 5);
     dom0_shell();
     return 0;
 }
