@@ -199,6 +199,25 @@ static void let_it_run(domid_t id, unsigned int ms)
     domains_sleep_ms(ms);
 }
 
+/* X4: five disks, five bad handshakes; each refused, nothing mapped or bound. */
+static int selftest_blk_x4(void)
+{
+    static const struct disk d[] = {{"xvda", "ram:64K", false},
+                                    {"xvdb", "ram:64K", false},
+                                    {"xvdc", "ram:64K", false},
+                                    {"xvdd", "ram:64K", false},
+                                    {"xvde", "ram:64K", false}};
+    struct snapshot before;
+    domid_t id;
+
+    if (!blk_setup(&before) || start_guest("mode=x4", d, 5, &id))
+        return test_finish();
+    expect_poweroff(&id, 1);
+    TEST_EQ(vbd_count(), 5u);
+    finish(&id, 1, &before, "blk-x4");
+    return test_finish();
+}
+
 static int selftest_blk_destroy(void)
 {
     static const struct disk d = {"xvda", "ram:4M", false};
@@ -241,6 +260,8 @@ const struct dom0_selftest dom0_blk_selftests[] = {
     {"blk-two", "two guests on two ranges of vda at once", selftest_blk_two},
     {"blk-hostile", "bad requests (R2, R3, R5) get errors; another guest goes on",
      selftest_blk_hostile},
+    {"blk-x4", "garbage ring-ref, event-channel, protocol (X4): each disk refused",
+     selftest_blk_x4},
     {"blk-destroy", "guests destroyed mid-I/O leave nothing behind (R8)", selftest_blk_destroy},
     {"blk-detach", "a disk detached while I/O is in flight", selftest_blk_detach},
     {"blk-errors", "write and flush errors below dom0 reach the guest (D5)", selftest_blk_errors},

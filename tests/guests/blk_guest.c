@@ -17,6 +17,8 @@
  *                        into the ring (HOSTILE R2, R3, R5); xvdb is read-only
  *   mode=demo            writes a message to xvda, flushes, reads it back,
  *                        then waits for control/shutdown
+ *   mode=x4              garbage in ring-ref, event-channel and protocol of
+ *                        xvda..xvde (HOSTILE X4): each disk must be refused
  *   mode=peak            32 reads of 64 sectors in flight at once: the most
  *                        grant mappings it can make dom0 hold (a warm-up)
  * Prints "blk-guest <domid>: ok: ..." or "... FAILED: ..." and powers off
@@ -408,6 +410,7 @@ static int mode_demo(void)
 }
 
 int blk_hostile(unsigned int domid); /* blk_hostile.c */
+int blk_x4(unsigned int domid);      /* blk_hostile.c */
 
 int main(int argc, char **argv)
 {
@@ -433,5 +436,7 @@ int main(int argc, char **argv)
         return mode_demo();
     if (strcmp(mode, "mode=peak") == 0)
         return mode_peak();
+    if (strcmp(mode, "mode=x4") == 0)
+        return blk_x4(domid);
     return fail("unknown mode (rw|loop|durable|errors|hostile|demo|peak)", -EINVAL);
 }

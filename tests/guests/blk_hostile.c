@@ -172,3 +172,62 @@ int blk_hostile(unsigned int domid)
            failures);
     return failures ? 1 : 0;
 }
+
+/* ---- mode=x4: garbage where blkback reads the frontend's nodes ---- */
+
+struct garbage {
+    const char *ring_ref, *event_channel, *protocol;
+};
+
+/* One bad handshake on disk `node`: the backend must refuse it (Closing, an error node). */
+static void bad_handshake(const char *node, const struct garbage *g, const char *what)
+{
+    char be[128], path[192], err[128];
+    int st;
+
+    snprintf(path, sizeof(path), "%s/backend", node);
+    if (xenbus_read(XBT_NIL, path, be, sizeof(be)) < 0 ||
+        xenbus_wait_for_state(be, XenbusStateInitWait, node, WAIT_NS) < 0) {
+        check(false, what);
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/ring-ref", node);
+    xenbus_write(XBT_NIL, path, g->ring_ref);
+    snprintf(path, sizeof(path), "%s/event-channel", node);
+    xenbus_write(XBT_NIL, path, g->event_channel);
+    snprintf(path, sizeof(path), "%s/protocol", node);
+    xenbus_write(XBT_NIL, path, g->protocol);
+    xenbus_switch_state(node, XenbusStateInitialised);
+    st = xenbus_wait_for_state(be, XenbusStateClosing, node, WAIT_NS);
+    snprintf(path, sizeof(path), "%s/error", be);
+    if (xenbus_read(XBT_NIL, path, err, sizeof(err)) < 0)
+        err[0] = '\0';
+    check(st >= XenbusStateClosing && err[0] != '\0', what);
+    printf("blk-hostile %u:   backend said: %s\n", me, err);
+}
+
+int blk_x4(unsigned int domid);
+int blk_x4(unsigned int domid)
+{
+    static const struct garbage cases[] = {
+        {"12; rm -rf /", "3", "x86_64-abi"},
+        {"99999999999", "3", "x86_64-abi"},
+        {"8", "0", "x86_64-abi"},
+        {"8", "70000", "x86_64-abi"},
+        {"8", "3", "x86_32-abi"},
+    };
+    static const char *const what[] = {
+        "X4 ring-ref not a number",      "X4 ring-ref out of range",        "X4 event-channel 0",
+        "X4 event-channel out of range", "X4 a protocol it does not speak",
+    };
+    char node[32];
+
+    me = domid;
+    for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(node, sizeof(node), "device/vbd/%u", 51712 + 16 * i);
+        bad_handshake(node, &cases[i], what[i]);
+    }
+    printf("blk-guest %u: %s: garbage handshakes, %u failed checks\n", me,
+           failures ? "FAILED" : "ok", failures);
+    return failures ? 1 : 0;
+}
