@@ -218,6 +218,29 @@ static int selftest_blk_x4(void)
     return test_finish();
 }
 
+/* The backend restarts twice under a writing guest: it reconnects, nothing is lost. */
+static int selftest_blk_reconnect(void)
+{
+    static const struct disk d = {"xvda", "ram:4M", false};
+    struct snapshot before;
+    unsigned int restarts = 0;
+    domid_t id;
+
+    if (!blk_setup(&before) || start_guest("mode=reconnect seed=5", &d, 1, &id))
+        return test_finish();
+    /* Once the guest writes (Connected), and again as soon as it has reconnected. */
+    for (unsigned int i = 0; i < 1000 && restarts < 2; i++) {
+        domains_sleep_ms(5);
+        restarts += vbd_restart(id, "xvda") == 0;
+    }
+    TEST_EQ(restarts, 2u);
+    expect_poweroff(&id, 1);
+    finish(&id, 1, &before, "blk-reconnect");
+    printf("blk-reconnect: the backend went away %u times under I/O; the guest reconnected\n",
+           restarts);
+    return test_finish();
+}
+
 static int selftest_blk_destroy(void)
 {
     static const struct disk d = {"xvda", "ram:4M", false};
@@ -262,6 +285,8 @@ const struct dom0_selftest dom0_blk_selftests[] = {
      selftest_blk_hostile},
     {"blk-x4", "garbage ring-ref, event-channel, protocol (X4): each disk refused",
      selftest_blk_x4},
+    {"blk-reconnect", "the backend goes away twice under I/O: blkfront reconnects, re-issues",
+     selftest_blk_reconnect},
     {"blk-destroy", "guests destroyed mid-I/O leave nothing behind (R8)", selftest_blk_destroy},
     {"blk-detach", "a disk detached while I/O is in flight", selftest_blk_detach},
     {"blk-errors", "write and flush errors below dom0 reach the guest (D5)", selftest_blk_errors},

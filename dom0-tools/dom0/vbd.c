@@ -587,6 +587,20 @@ int vbd_detach(domid_t domid, const char *vdev, unsigned int timeout_ms)
     return 0;
 }
 
+int vbd_restart(domid_t domid, const char *vdev)
+{
+    int devid = vbd_devid(vdev);
+    struct vbd *v = devid < 0 ? NULL : find(domid, devid);
+
+    if (!v)
+        return -ENOENT;
+    if (v->be_state != XenbusStateConnected)
+        return -ENOTCONN;
+    ring_down(v); /* requests on the device complete into nothing */
+    set_state(v, XenbusStateClosed);
+    return 0;
+}
+
 static const char *state_name(int s)
 {
     static const char *const names[] = {"Unknown",     "Initialising",  "InitWait",

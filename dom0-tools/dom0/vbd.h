@@ -40,6 +40,14 @@ int vbd_attach(domid_t domid, const char *vdev, const char *backing, bool readon
  */
 int vbd_detach(domid_t domid, const char *vdev, unsigned int timeout_ms);
 
+/*
+ * The backend goes away under the guest's feet, as a restarted backend
+ * would: the ring is dropped (unanswered requests stay unanswered) and the
+ * backend says Closed; when the frontend comes back (Initialising) it is
+ * served again. For tests of blkfront's reconnect. 0, -ENOENT, -ENOTCONN.
+ */
+int vbd_restart(domid_t domid, const char *vdev);
+
 /* block-list: one line per disk of the domain. */
 void vbd_list(domid_t domid);
 

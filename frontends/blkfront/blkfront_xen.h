@@ -59,6 +59,13 @@ struct blkfront_dev {
  * (also written to <node>/error).
  */
 int blkfront_dev_connect(struct blkfront_dev *d, const char *node, uint64_t timeout_ns);
+/*
+ * The backend went away (it is Closing or Closed) with I/Os in flight: lets
+ * go of the old ring, goes back to Initialising and does the handshake
+ * again; the core then issues every unanswered I/O again, whole and in
+ * order. 0 or a negative errno (also written to <node>/error).
+ */
+int blkfront_dev_reconnect(struct blkfront_dev *d, uint64_t timeout_ns);
 /* Closing, waits for the backend to close, releases everything, Closed. */
 int blkfront_dev_close(struct blkfront_dev *d, uint64_t timeout_ns);
 

@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <skiff/thread.h>
+#include <skiff/time.h>
 #include <skiff/xenbus.h>
 
 #include "blkfront_xen.h"
+
+#define RECONNECT_ATTEMPTS 4
 
 static int read_node(const char *dir, const char *name, char *buf, size_t size)
 {
@@ -108,6 +112,43 @@ static int wait_backend(struct blkfront_dev *d, enum xenbus_state want, uint64_t
     return 0;
 }
 
+/*
+ * From the backend's InitWait to both ends Connected: a fresh ring and
+ * port, published, then what the backend advertises. *what says which step
+ * failed.
+ */
+static int handshake(struct blkfront_dev *d, uint64_t timeout_ns, const char **what)
+{
+    int rc;
+
+    *what = "setting up the ring";
+    rc = blkfront_xen_setup(&d->xen, d->xen.backend_id);
+    if (rc < 0)
+        return rc;
+    *what = "publishing the ring";
+    rc = xenbus_transact(publish, d, 8);
+    if (rc == 0)
+        rc = xenbus_switch_state(d->node, XenbusStateInitialised);
+    if (rc < 0)
+        goto err_ring;
+    *what = "connecting to the backend";
+    rc = wait_backend(d, XenbusStateConnected, timeout_ns);
+    if (rc == 0)
+        rc = read_info(d);
+    if (rc == 0)
+        rc = blkfront_connect(&d->xen.core, &d->info);
+    if (rc < 0)
+        goto err_ring;
+    rc = xenbus_switch_state(d->node, XenbusStateConnected);
+    if (rc < 0)
+        goto err_ring;
+    return 0;
+err_ring:
+    blkfront_disconnect(&d->xen.core);
+    (void)blkfront_xen_release(&d->xen);
+    return rc;
+}
+
 int blkfront_dev_connect(struct blkfront_dev *d, const char *node, uint64_t timeout_ns)
 {
     const char *what = "reading the backend";
@@ -123,33 +164,67 @@ int blkfront_dev_connect(struct blkfront_dev *d, const char *node, uint64_t time
         goto err;
     what = "waiting for the backend";
     rc = wait_backend(d, XenbusStateInitWait, timeout_ns);
+    if (rc == 0)
+        rc = handshake(d, timeout_ns, &what);
     if (rc < 0)
         goto err;
-    what = "setting up the ring";
-    rc = blkfront_xen_setup(&d->xen, d->xen.backend_id);
-    if (rc < 0)
-        goto err;
-    what = "publishing the ring";
-    rc = xenbus_transact(publish, d, 8);
-    if (rc == 0)
-        rc = xenbus_switch_state(d->node, XenbusStateInitialised);
-    if (rc < 0)
-        goto err_ring;
-    what = "connecting to the backend";
-    rc = wait_backend(d, XenbusStateConnected, timeout_ns);
-    if (rc == 0)
-        rc = read_info(d);
-    if (rc == 0)
-        rc = blkfront_connect(&d->xen.core, &d->info);
-    if (rc < 0)
-        goto err_ring;
-    rc = xenbus_switch_state(d->node, XenbusStateConnected);
-    if (rc < 0)
-        goto err_ring;
     return 0;
-err_ring:
-    blkfront_disconnect(&d->xen.core);
-    (void)blkfront_xen_release(&d->xen);
+err:
+    xenbus_dev_fatal(d->node, rc, what);
+    return rc;
+}
+
+/* Polls (1 ms apart) until the backend is exactly InitWait again; -ETIMEDOUT. */
+static int wait_backend_initwait(struct blkfront_dev *d, uint64_t timeout_ns)
+{
+    uint64_t deadline = monotonic_ns() + timeout_ns;
+
+    while (xenbus_read_state(d->backend) != XenbusStateInitWait) {
+        if (monotonic_ns() >= deadline)
+            return -ETIMEDOUT;
+        sleep_ns(1000000);
+    }
+    return 0;
+}
+
+/* One attempt: let go of the ring, Closed, Initialising, the handshake. */
+static int reconnect_once(struct blkfront_dev *d, uint64_t timeout_ns, const char **what)
+{
+    uint64_t deadline = monotonic_ns() + timeout_ns;
+    int rc;
+
+    *what = "releasing the old ring";
+    blkfront_disconnect(&d->xen.core); /* I/Os in flight are kept for the new ring */
+    /* The backend unmaps the ring before it says Closing; until then the grant is busy. */
+    while ((rc = blkfront_xen_release(&d->xen)) == -EBUSY && monotonic_ns() < deadline)
+        sleep_ns(1000000);
+    if (rc < 0)
+        return rc;
+    *what = "asking the backend again";
+    rc = xenbus_switch_state(d->node, XenbusStateClosed);
+    if (rc == 0)
+        rc = xenbus_switch_state(d->node, XenbusStateInitialising);
+    if (rc == 0)
+        rc = wait_backend_initwait(d, timeout_ns);
+    if (rc == 0)
+        rc = handshake(d, timeout_ns, what);
+    return rc;
+}
+
+int blkfront_dev_reconnect(struct blkfront_dev *d, uint64_t timeout_ns)
+{
+    const char *what = "";
+    int rc;
+
+    /* A backend that goes away again during the handshake (-ENOTCONN) is asked again. */
+    for (unsigned int attempt = 0; attempt < RECONNECT_ATTEMPTS; attempt++) {
+        rc = reconnect_once(d, timeout_ns, &what);
+        if (rc != -ENOTCONN)
+            break;
+    }
+    if (rc < 0)
+        goto err;
+    return 0;
 err:
     xenbus_dev_fatal(d->node, rc, what);
     return rc;

@@ -19,6 +19,9 @@
  *                        then waits for control/shutdown
  *   mode=x4              garbage in ring-ref, event-channel and protocol of
  *                        xvda..xvde (HOSTILE X4): each disk must be refused
+ *   mode=reconnect seed=S  writes the disk three times at queue depth 16
+ *                        while dom0 restarts the backend; reconnects and
+ *                        re-issues what was unanswered, then verifies
  *   mode=peak            32 reads of 64 sectors in flight at once: the most
  *                        grant mappings it can make dom0 hold (a warm-up)
  * Prints "blk-guest <domid>: ok: ..." or "... FAILED: ..." and powers off
@@ -109,10 +112,16 @@ static int alloc_buffers(void)
     return 0;
 }
 
+static bool reconnecting; /* mode=reconnect: a backend that goes away is reconnected */
+static int pump_or_reconnect(struct blkfront_dev *d);
+
 /* Takes responses; waits (up to WAIT_NS) for an event when none came. */
 static int poll_once(struct blkfront_dev *d)
 {
     struct blkfront_xen *x = &d->xen;
+
+    if (reconnecting)
+        return pump_or_reconnect(d);
     int n = blkfront_poll(&x->core);
 
     if (n != 0)
@@ -297,6 +306,78 @@ static int mode_loop(void)
     return 0;
 }
 
+/* ---- mode=reconnect: the pattern written while dom0 restarts the backend ---- */
+
+static unsigned int reconnects;
+
+/* Takes responses; when none come for 100 ms and the backend left, reconnects. */
+static int pump_or_reconnect(struct blkfront_dev *d)
+{
+    struct blkfront_xen *x = &d->xen;
+    int n = blkfront_poll(&x->core);
+
+    if (n != 0)
+        return n < 0 ? n : 0;
+    if (wait_event_timeout(&x->wq, x->events != x->events_seen, monotonic_ns() + 100000000ull)) {
+        x->events_seen = x->events;
+        return 0;
+    }
+    if (xenbus_read_state(d->backend) < XenbusStateClosing)
+        return 0;
+    printf("blk-guest %u: backend went away with %u I/Os in flight; reconnecting\n", domid,
+           inflight);
+    reconnects++;
+    return blkfront_dev_reconnect(d, CONNECT_NS);
+}
+
+static int mode_reconnect(uint32_t seed)
+{
+    struct blkfront_dev d;
+    uint64_t s = 0, sectors;
+    uint64_t deadline = monotonic_ns() + 60ull * 1000000000ull;
+    int rc;
+
+    if ((rc = connect_disk(&d, XVDA)))
+        return fail("connect", rc);
+    reconnecting = true;
+    sectors = d.info.sectors;
+    /* Three passes over the disk at queue depth 16, so the restarts land mid-write. */
+    for (unsigned int pass = 0; pass < 3 && rc == 0; pass++) {
+        for (s = 0; s < sectors && rc == 0;) {
+            unsigned int secs = MAX_IO_SECS;
+            while (inflight >= 16 && rc == 0 && monotonic_ns() < deadline)
+                rc = pump_or_reconnect(&d);
+            struct slot *slot = free_slot();
+            fill(slot->buf, seed + pass, s, secs);
+            slot->io = (struct blkfront_io){.op = BLKFRONT_WRITE,
+                                            .sector = s,
+                                            .buf = slot->buf,
+                                            .len = (size_t)secs * SECTOR,
+                                            .done = io_done,
+                                            .cookie = slot};
+            slot->busy = true;
+            inflight++;
+            if (rc == 0 && (rc = blkfront_submit(&d.xen.core, &slot->io)) != 0) {
+                slot->busy = false;
+                inflight--;
+            }
+            s += secs;
+        }
+        while (inflight > 0 && rc == 0 && monotonic_ns() < deadline)
+            rc = pump_or_reconnect(&d);
+    }
+    if (rc || io_errors || inflight)
+        return fail("writing through the restarts", rc ? rc : -EIO);
+    rc = read_back(&d, seed + 2, sectors);
+    if (rc)
+        return fail("reading back after the restarts", rc);
+    blkfront_dev_close(&d, CONNECT_NS);
+    printf("blk-guest %u: ok: wrote the disk 3 times through %u reconnects (%lu I/Os issued "
+           "again), read back verified\n",
+           domid, reconnects, (unsigned long)d.xen.core.stats.resubmitted);
+    return reconnects ? 0 : 1;
+}
+
 /* ---- mode=durable ---- */
 
 static int mode_durable(uint32_t seed)
@@ -438,5 +519,7 @@ int main(int argc, char **argv)
         return mode_peak();
     if (strcmp(mode, "mode=x4") == 0)
         return blk_x4(domid);
+    if (strcmp(mode, "mode=reconnect") == 0)
+        return mode_reconnect(seed);
     return fail("unknown mode (rw|loop|durable|errors|hostile|demo|peak)", -EINVAL);
 }
