@@ -145,33 +145,39 @@ static int parse_modules(const void *fdt, struct skiff_start_info *si, const cha
     return 0;
 }
 
-/* Optional (dom0 has none); a page outside RAM or port 0 is refused. */
-static int parse_store(const void *fdt, struct skiff_start_info *si, const char **why)
+/*
+ * A ring node (skiff,console, skiff,store): optional (dom0 has none); a page
+ * outside RAM or unaligned, or port 0, is refused.
+ */
+/* 0, or -1 for a bad node (the caller says which). */
+static int parse_ring(const void *fdt, const char *path, uint64_t mem_bytes, bool *has,
+                      uint64_t *page, uint32_t *port)
 {
-    int node = fdt_path_offset(fdt, SI_NODE_STORE);
+    int node = fdt_path_offset(fdt, path);
 
     if (node < 0)
         return 0;
-    if (read_u64(fdt, node, SI_PROP_CONS_PAGE, &si->store_page) ||
-        read_u32(fdt, node, SI_PROP_CONS_PORT, &si->store_port) || si->store_port == 0 ||
-        si->store_page == 0 || si->store_page % 4096 != 0 || si->store_page >= si->mem_bytes)
-        return fail(why, "bad " SI_NODE_STORE " node");
-    si->has_store = true;
+    if (read_u64(fdt, node, SI_PROP_CONS_PAGE, page) ||
+        read_u32(fdt, node, SI_PROP_CONS_PORT, port) || *port == 0 || *page == 0 ||
+        *page % 4096 != 0 || *page >= mem_bytes)
+        return -1;
+    *has = true;
     return 0;
 }
 
-/* Optional (dom0 has none); a page outside RAM or port 0 is refused. */
 static int parse_console(const void *fdt, struct skiff_start_info *si, const char **why)
 {
-    int node = fdt_path_offset(fdt, SI_NODE_CONSOLE);
-
-    if (node < 0)
-        return 0;
-    if (read_u64(fdt, node, SI_PROP_CONS_PAGE, &si->console_page) ||
-        read_u32(fdt, node, SI_PROP_CONS_PORT, &si->console_port) || si->console_port == 0 ||
-        si->console_page == 0 || si->console_page % 4096 != 0 || si->console_page >= si->mem_bytes)
+    if (parse_ring(fdt, SI_NODE_CONSOLE, si->mem_bytes, &si->has_console, &si->console_page,
+                   &si->console_port))
         return fail(why, "bad " SI_NODE_CONSOLE " node");
-    si->has_console = true;
+    return 0;
+}
+
+static int parse_store(const void *fdt, struct skiff_start_info *si, const char **why)
+{
+    if (parse_ring(fdt, SI_NODE_STORE, si->mem_bytes, &si->has_store, &si->store_page,
+                   &si->store_port))
+        return fail(why, "bad " SI_NODE_STORE " node");
     return 0;
 }
 

@@ -73,23 +73,14 @@ static int write_modules(void *fdt, const struct start_info_desc *d)
     return fdt_end_node(fdt);
 }
 
-static int write_store(void *fdt, const struct start_info_desc *d)
+/* A ring node (skiff,console, skiff,store): the page and the port, when there is one. */
+static int write_ring(void *fdt, bool has, const char *path, uint64_t page, uint32_t port)
 {
-    if (!d->has_store)
+    if (!has)
         return 0;
-    TRY(fdt_begin_node(fdt, SI_NODE_STORE + 1));
-    TRY(fdt_property_u64(fdt, SI_PROP_CONS_PAGE, d->store_page));
-    TRY(fdt_property_u32(fdt, SI_PROP_CONS_PORT, d->store_port));
-    return fdt_end_node(fdt);
-}
-
-static int write_console(void *fdt, const struct start_info_desc *d)
-{
-    if (!d->has_console)
-        return 0;
-    TRY(fdt_begin_node(fdt, SI_NODE_CONSOLE + 1));
-    TRY(fdt_property_u64(fdt, SI_PROP_CONS_PAGE, d->console_page));
-    TRY(fdt_property_u32(fdt, SI_PROP_CONS_PORT, d->console_port));
+    TRY(fdt_begin_node(fdt, path + 1));
+    TRY(fdt_property_u64(fdt, SI_PROP_CONS_PAGE, page));
+    TRY(fdt_property_u32(fdt, SI_PROP_CONS_PORT, port));
     return fdt_end_node(fdt);
 }
 
@@ -119,8 +110,8 @@ static int write_tree(void *fdt, const struct start_info_desc *d)
     TRY(write_pages(fdt, d));
     TRY(write_free_memory(fdt, d));
     TRY(write_modules(fdt, d));
-    TRY(write_console(fdt, d));
-    TRY(write_store(fdt, d));
+    TRY(write_ring(fdt, d->has_console, SI_NODE_CONSOLE, d->console_page, d->console_port));
+    TRY(write_ring(fdt, d->has_store, SI_NODE_STORE, d->store_page, d->store_port));
     TRY(write_hypervisor(fdt, d));
     return fdt_end_node(fdt);
 }
