@@ -19,6 +19,7 @@
  *                        then waits for control/shutdown
  *   mode=peak            32 reads of 64 sectors in flight at once: the most
  *                        grant mappings it can make dom0 hold (a warm-up)
+ *   mode=bench ...       the block benchmark's workload (blk_bench.c)
  * Prints "blk-guest <domid>: ok: ..." or "... FAILED: ..." and powers off
  * (crash on failure).
  */
@@ -407,7 +408,8 @@ static int mode_demo(void)
     return 0;
 }
 
-int blk_hostile(unsigned int domid); /* blk_hostile.c */
+int blk_hostile(unsigned int domid);                      /* blk_hostile.c */
+int blk_bench(unsigned int domid, int argc, char **argv); /* blk_bench.c */
 
 int main(int argc, char **argv)
 {
@@ -433,5 +435,7 @@ int main(int argc, char **argv)
         return mode_demo();
     if (strcmp(mode, "mode=peak") == 0)
         return mode_peak();
-    return fail("unknown mode (rw|loop|durable|errors|hostile|demo|peak)", -EINVAL);
+    if (strcmp(mode, "mode=bench") == 0)
+        return blk_bench(domid, argc, argv);
+    return fail("unknown mode (rw|loop|durable|errors|hostile|demo|peak|bench)", -EINVAL);
 }
