@@ -181,8 +181,8 @@ static int pv_bench(const char *strat, unsigned int n)
             break;
         uint64_t g = per_req(c.guest_ns, base.guest_ns, reqs);
         uint64_t d = per_req(c.dom0_ns, base.dom0_ns, reqs);
-        printf("blk-pv-bench: %-4s %-14s qd %2u: %6u requests, %7llu instructions/request "
-               "(guest %llu + dom0 %llu), %7llu IOPS (emulated time)\n",
+        printf("blk-pv-bench: %-4s %-14s qd %2u: %6u requests, %7llu CPU ns/request "
+               "(guest %llu + dom0 %llu; -icount: instructions), %7llu IOPS (emulated time)\n",
                strat, t->name, t->qd, reqs, (unsigned long long)(g + d), (unsigned long long)g,
                (unsigned long long)d,
                (unsigned long long)(c.ns ? c.requests * NSEC_PER_SEC / c.ns : 0));
