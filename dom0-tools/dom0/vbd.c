@@ -62,8 +62,8 @@ struct vbd {
 };
 
 static struct vbd vbds[VBD_MAX];
-static bool
-    grant_copy; /* blkback's strategy for rings connected from now on (vbd_use_grant_copy) */
+/* blkback's strategy for the rings connected from now on (vbd_use_grant_copy). */
+static bool grant_copy;
 
 /* ---- store helpers (dom0 acts as itself: privileged) ---- */
 
