@@ -79,8 +79,9 @@ extern const struct dom0_selftest dom0_grant_selftests[];
 
 /* selftest_console.c: the PV console (consoled.c) with hello.elf guests. */
 extern const struct dom0_selftest dom0_console_selftests[];
-extern const struct dom0_selftest dom0_device_selftests[]; /* drivers/selftest_devices.c */
-extern const struct dom0_selftest dom0_blk_selftests[];    /* dom0/selftest_blk.c */
+extern const struct dom0_selftest dom0_device_selftests[];    /* drivers/selftest_devices.c */
+extern const struct dom0_selftest dom0_blk_selftests[];       /* dom0/selftest_blk.c */
+extern const struct dom0_selftest dom0_blk_bench_selftests[]; /* dom0/selftest_blk_bench.c */
 
 /* Runs the named self-test; prints its result line. 0 = success. */
 int dom0_selftest(const char *name);

@@ -104,7 +104,8 @@ static const struct dom0_selftest *const tables[] = {selftests,
                                                      dom0_grant_selftests,
                                                      dom0_console_selftests,
                                                      dom0_device_selftests,
-                                                     dom0_blk_selftests};
+                                                     dom0_blk_selftests,
+                                                     dom0_blk_bench_selftests};
 
 static const struct dom0_selftest *find_selftest(const char *name)
 {

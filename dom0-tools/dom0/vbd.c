@@ -62,6 +62,8 @@ struct vbd {
 };
 
 static struct vbd vbds[VBD_MAX];
+/* blkback's strategy for the rings connected from now on (vbd_use_grant_copy). */
+static bool grant_copy;
 
 /* ---- store helpers (dom0 acts as itself: privileged) ---- */
 
@@ -293,7 +295,7 @@ static void connect(struct vbd *v)
 {
     struct blkback_config cfg = {
         .frontend = v->domid,
-        .strategy = BLKBACK_MAP,
+        .strategy = grant_copy ? BLKBACK_COPY : BLKBACK_MAP,
         .nr_reqs = 0,
         .max_indirect_segs = BLKBACK_MAX_SEGS,
         .readonly = v->readonly,
@@ -356,6 +358,11 @@ static void teardown(struct vbd *v)
     v->gone = true;
     if (ring_reap(v))
         forget(v);
+}
+
+void vbd_use_grant_copy(bool copy)
+{
+    grant_copy = copy;
 }
 
 /* One look at the frontend's state: the backend's next step. */

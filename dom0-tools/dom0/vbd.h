@@ -51,6 +51,13 @@ int vbd_restart(domid_t domid, const char *vdev);
 /* block-list: one line per disk of the domain. */
 void vbd_list(domid_t domid);
 
+/*
+ * blkback's grant strategy for rings connected from now on: GNTTABOP_copy
+ * through dom0's bounce pages if copy, else grant maps (the default). For
+ * the benchmark (./skiff bench blk, selftest_blk_bench.c).
+ */
+void vbd_use_grant_copy(bool copy);
+
 /* Disks attached (for leak checks), and the ones still draining after teardown. */
 unsigned int vbd_count(void);
 unsigned int vbd_zombies(void);

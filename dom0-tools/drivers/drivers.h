@@ -49,6 +49,12 @@ int blkdev_sync(struct blkdev *dev, struct blkdev_req *req, unsigned int timeout
  * 0 or the first error. Writes: run it on a scratch disk.
  */
 int blkdev_bench(struct blkdev *dev, unsigned int n);
+/*
+ * Optional (NULL by default): dom0's CPU time in ns (its getdomaininfo
+ * cpu_time_ns). When set, each BENCH line gets a last field: that time per
+ * request, counted the way the PV benchmark counts it (selftest_blk_bench.c).
+ */
+extern uint64_t (*blkdev_bench_cpu_ns)(void);
 
 /* block-devices at the prompt: name, size, flags and depth of every blkdev. */
 void drivers_print_block_devices(void);

@@ -24,6 +24,7 @@
  *                        re-issues what was unanswered, then verifies
  *   mode=peak            32 reads of 64 sectors in flight at once: the most
  *                        grant mappings it can make dom0 hold (a warm-up)
+ *   mode=bench ...       the block benchmark's workload (blk_bench.c)
  * Prints "blk-guest <domid>: ok: ..." or "... FAILED: ..." and powers off
  * (crash on failure).
  */
@@ -490,8 +491,9 @@ static int mode_demo(void)
     return 0;
 }
 
-int blk_hostile(unsigned int domid); /* blk_hostile.c */
-int blk_x4(unsigned int domid);      /* blk_hostile.c */
+int blk_hostile(unsigned int domid);                      /* blk_hostile.c */
+int blk_x4(unsigned int domid);                           /* blk_hostile.c */
+int blk_bench(unsigned int domid, int argc, char **argv); /* blk_bench.c */
 
 int main(int argc, char **argv)
 {
@@ -521,5 +523,8 @@ int main(int argc, char **argv)
         return blk_x4(domid);
     if (strcmp(mode, "mode=reconnect") == 0)
         return mode_reconnect(seed);
-    return fail("unknown mode (rw|loop|durable|errors|hostile|demo|peak)", -EINVAL);
+    if (strcmp(mode, "mode=bench") == 0)
+        return blk_bench(domid, argc, argv);
+    return fail("unknown mode (rw|loop|durable|errors|hostile|demo|peak|x4|reconnect|bench)",
+                -EINVAL);
 }
