@@ -54,6 +54,7 @@ struct vbd {
     bool readonly;
     int be_state; /* what dom0 last wrote to <be>/state */
     bool ring_up; /* ring page mapped, port bound, blkback ring initialised */
+    bool restep;  /* step() again even if the store did not change (a ring still draining) */
     void *ring_va;
     grant_handle_t ring_handle;
     evtchn_port_t port; /* dom0's end */
@@ -154,25 +155,39 @@ static int make_dir(const char *path, domid_t owner, domid_t reader)
 
 /* ---- grant and event operations for blkback's core ---- */
 
+/* One hypercall for a request's segments (gnttab_map_device_batch). */
 static int gmap(void *ctx, domid_t dom, struct blkback_gmap *maps, unsigned int n)
 {
-    int rc = 0;
+    struct gnttab_dev_map m[BLKBACK_MAX_SEGS];
+    int rc;
 
     (void)ctx;
+    if (n > BLKBACK_MAX_SEGS)
+        return -EINVAL;
+    for (unsigned int i = 0; i < n; i++)
+        m[i] = (struct gnttab_dev_map){.ref = maps[i].ref, .ro = maps[i].readonly};
+    rc = gnttab_map_device_batch(dom, m, n);
     for (unsigned int i = 0; i < n; i++) {
-        maps[i].status = gnttab_map_device(dom, maps[i].ref, maps[i].readonly, &maps[i].va,
-                                           &maps[i].maddr, &maps[i].handle, NULL);
-        if (maps[i].status && !rc)
-            rc = maps[i].status;
+        maps[i].status = gnttab_errno(m[i].status);
+        maps[i].va = m[i].addr;
+        maps[i].maddr = m[i].maddr;
+        maps[i].handle = m[i].handle;
     }
     return rc;
 }
 
 static void gunmap(void *ctx, struct blkback_gmap *maps, unsigned int n)
 {
+    struct gnttab_dev_map m[BLKBACK_MAX_SEGS];
+
     (void)ctx;
-    for (unsigned int i = 0; i < n; i++)
-        gnttab_unmap(maps[i].va, maps[i].handle, NULL);
+    for (unsigned int done = 0; done < n; done += BLKBACK_MAX_SEGS) {
+        unsigned int part = n - done < BLKBACK_MAX_SEGS ? n - done : BLKBACK_MAX_SEGS;
+        for (unsigned int i = 0; i < part; i++)
+            m[i] = (struct gnttab_dev_map){.addr = maps[done + i].va,
+                                           .handle = maps[done + i].handle};
+        gnttab_unmap_batch(m, part);
+    }
 }
 
 static int gcopy(void *ctx, struct gnttab_copy *ops, unsigned int n)
@@ -221,6 +236,12 @@ static void log_line(void *ctx, const char *fmt, va_list ap)
 }
 
 static const struct blkback_env_ops env_ops = {notify, log_line, NULL, NULL};
+
+static void clear_pending(evtchn_port_t port)
+{
+    __atomic_fetch_and(&shared_info->evtchn_pending[port / 64], ~(1ull << (port % 64)),
+                       __ATOMIC_SEQ_CST);
+}
 
 /* ---- the handshake ---- */
 
@@ -309,8 +330,10 @@ static void connect(struct vbd *v)
     evtchn_port_t remote;
     int rc;
 
-    if (!ring_reap(v))
-        return; /* the last connection's requests are still on the device: wait */
+    if (!ring_reap(v)) {
+        v->restep = true; /* the last connection's requests are still on the device: wait */
+        return;
+    }
     bad = read_frontend(v, &ref, &remote);
     if (bad)
         return fatal(v, bad);
@@ -368,7 +391,10 @@ void vbd_use_grant_copy(bool copy)
 /* One look at the frontend's state: the backend's next step. */
 static void step(struct vbd *v)
 {
-    int fe = read_state(v->fe);
+    int fe;
+
+    v->restep = false;
+    fe = read_state(v->fe);
 
     if (v->gone) {
         if (ring_reap(v))
@@ -386,9 +412,6 @@ static void step(struct vbd *v)
         if (fe == XenbusStateClosing || fe == XenbusStateClosed || fe == XenbusStateUnknown) {
             ring_down(v);
             set_state(v, fe == XenbusStateClosing ? XenbusStateClosing : XenbusStateClosed);
-        } else if (v->ring->hostile) {
-            ring_down(v);
-            fatal(v, "the frontend broke the ring protocol; disconnected");
         }
         break;
     case XenbusStateClosing:
@@ -409,31 +432,40 @@ static void step(struct vbd *v)
     }
 }
 
-/* Requests and completions: bounded work per ring and call. */
+/* Requests and completions: bounded work per ring and call. R2 ends the connection. */
 static void kick(struct vbd *v)
 {
-    for (unsigned int i = 0; i < KICK_ROUNDS && v->ring_up; i++)
+    clear_pending(v->port); /* before the ring is read: a later event is not lost */
+    for (unsigned int i = 0; i < KICK_ROUNDS; i++)
         if (blkback_ring_kick(v->ring) != 1)
             break;
+    if (v->ring->hostile) {
+        ring_down(v);
+        fatal(v, "the frontend broke the ring protocol; disconnected");
+    }
 }
 
-static void clear_pending(evtchn_port_t port)
-{
-    __atomic_fetch_and(&shared_info->evtchn_pending[port / 64], ~(1ull << (port % 64)),
-                       __ATOMIC_SEQ_CST);
-}
-
+/*
+ * Completions and requests on every ring, twice (a RAM disk completes only
+ * when polled, so what the first round submitted is answered in the
+ * second); the handshake only when the store changed since the last look
+ * (reading the frontend's state is most of what a wake-up would cost).
+ */
 static void vbd_service(void)
 {
-    blkdev_poll_all();
-    for (unsigned int i = 0; i < VBD_MAX; i++) {
-        struct vbd *v = &vbds[i];
-        if (!v->used)
-            continue;
-        step(v);
-        if (v->used && v->ring_up) {
-            clear_pending(v->port); /* before the ring is read: a later event is not lost */
-            kick(v);
+    static uint64_t seen_gen;
+    uint64_t gen = xs_generation(store_nodes());
+    bool store_changed = gen != seen_gen;
+
+    seen_gen = gen;
+    for (unsigned int round = 0; round < 2; round++) {
+        blkdev_poll_all();
+        for (unsigned int i = 0; i < VBD_MAX; i++) {
+            struct vbd *v = &vbds[i];
+            if (v->used && round == 0 && (store_changed || v->gone || v->restep))
+                step(v);
+            if (v->used && v->ring_up)
+                kick(v);
         }
     }
 }
@@ -585,6 +617,7 @@ int vbd_detach(domid_t domid, const char *vdev, unsigned int timeout_ms)
     if (!v)
         return -ENOENT;
     v->detaching = true;
+    v->restep = true;
     if (v->be_state == XenbusStateConnected)
         set_state(v, XenbusStateClosing);
     while (v->used && !v->gone && monotonic_ns() < until)

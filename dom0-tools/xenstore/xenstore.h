@@ -125,6 +125,8 @@ int xs_introduce(struct xs_store *s, uint16_t caller, uint16_t domid, uint64_t g
  */
 int xs_release(struct xs_store *s, uint16_t caller, uint16_t domid);
 bool xs_is_introduced(const struct xs_store *s, uint16_t domid);
+/* Grows with every change to the tree: a caller that saw the same value has seen it all. */
+uint64_t xs_generation(const struct xs_store *s);
 /* "/local/domain/<domid>" into buf. */
 int xs_domain_path(uint16_t domid, char *buf, size_t size);
 

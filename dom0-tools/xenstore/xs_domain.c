@@ -78,6 +78,11 @@ bool xs_mem_over(const struct xs_store *s, const struct xs_domain *d)
     return !xs_privileged(d->domid) && xs_domain_mem(d) > s->q.memory;
 }
 
+uint64_t xs_generation(const struct xs_store *s)
+{
+    return s->gen;
+}
+
 bool xs_is_introduced(const struct xs_store *s, uint16_t domid)
 {
     return xs_domain_active(s, domid) != NULL;

@@ -286,3 +286,92 @@ int gnttab_copy_batch(struct gnttab_copy *ops, unsigned int n)
             return gnttab_errno(ops[i].status);
     return 0;
 }
+
+/* ---- batches (one hypercall for many mappings: blkback's segments) ---- */
+
+#define BATCH_MAX 32u /* ops per hypercall */
+
+static int map_batch_part(domid_t dom, struct gnttab_dev_map *m, unsigned int n)
+{
+    struct gnttab_map_grant_ref ops[BATCH_MAX];
+    unsigned int pages[BATCH_MAX], got = 0;
+    int rc = 0;
+    long hc;
+
+    for (; got < n; got++) {
+        if (page_alloc_window(&pages[got]))
+            break;
+        ops[got] = (struct gnttab_map_grant_ref){
+            .host_addr = (uint64_t)(uintptr_t)page_addr(pages[got]),
+            .flags = GNTMAP_host_map | GNTMAP_device_map | (m[got].ro ? GNTMAP_readonly : 0),
+            .ref = m[got].ref,
+            .dom = dom};
+    }
+    hc = got ? HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, ops, got) : 0;
+    for (unsigned int i = 0; i < n; i++) {
+        int16_t st = i >= got ? GNTST_no_device_space : hc ? GNTST_general_error : ops[i].status;
+        m[i].status = st;
+        if (i < got && st != GNTST_okay)
+            set_bit_to(page_used, pages[i], false);
+        if (st == GNTST_okay) {
+            m[i].addr = page_addr(pages[i]);
+            m[i].maddr = ops[i].dev_bus_addr;
+            m[i].handle = ops[i].handle;
+        } else if (!rc) {
+            rc = hc ? (int)hc : gnttab_errno(st);
+        }
+    }
+    return rc;
+}
+
+int gnttab_map_device_batch(domid_t dom, struct gnttab_dev_map *m, unsigned int n)
+{
+    int rc = 0;
+
+    for (unsigned int done = 0; done < n; done += BATCH_MAX) {
+        unsigned int part = n - done < BATCH_MAX ? n - done : BATCH_MAX;
+        int r = map_batch_part(dom, m + done, part);
+        if (r && !rc)
+            rc = r;
+    }
+    return rc;
+}
+
+static int unmap_batch_part(struct gnttab_dev_map *m, unsigned int n)
+{
+    struct gnttab_unmap_grant_ref ops[BATCH_MAX];
+    uint64_t base = start_info.grant_window_base;
+    long hc;
+    int rc = 0;
+
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t a = (uint64_t)(uintptr_t)m[i].addr;
+        if (a < base || a % PAGE_SIZE || (a - base) / PAGE_SIZE >= win_pages)
+            return -EINVAL;
+        ops[i] = (struct gnttab_unmap_grant_ref){.host_addr = a, .handle = m[i].handle};
+    }
+    hc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, ops, n);
+    if (hc)
+        return (int)hc;
+    for (unsigned int i = 0; i < n; i++) {
+        m[i].status = ops[i].status;
+        if (ops[i].status == GNTST_okay)
+            set_bit_to(page_used, (unsigned int)((ops[i].host_addr - base) / PAGE_SIZE), false);
+        else if (!rc)
+            rc = gnttab_errno(ops[i].status);
+    }
+    return rc;
+}
+
+int gnttab_unmap_batch(struct gnttab_dev_map *m, unsigned int n)
+{
+    int rc = 0;
+
+    for (unsigned int done = 0; done < n; done += BATCH_MAX) {
+        unsigned int part = n - done < BATCH_MAX ? n - done : BATCH_MAX;
+        int r = unmap_batch_part(m + done, part);
+        if (r && !rc)
+            rc = r;
+    }
+    return rc;
+}

@@ -54,6 +54,23 @@ int gnttab_map(domid_t dom, grant_ref_t ref, bool ro, void **addr, grant_handle_
  */
 int gnttab_map_device(domid_t dom, grant_ref_t ref, bool ro, void **addr, uint64_t *maddr,
                       grant_handle_t *handle, int16_t *status);
+/*
+ * Many device maps of domain dom in one hypercall per 32 (blkback's
+ * segments): each entry gets its status (GNTST_*), and addr, maddr and
+ * handle when it mapped. 0 if all mapped, else the errno of the first
+ * failure; the entries that did map stay mapped (the caller unmaps them).
+ */
+struct gnttab_dev_map {
+    grant_ref_t ref;       /* IN */
+    bool ro;               /* IN: read-only */
+    int16_t status;        /* OUT: GNTST_* */
+    void *addr;            /* OUT: the page in the window */
+    uint64_t maddr;        /* OUT: its machine address */
+    grant_handle_t handle; /* OUT */
+};
+int gnttab_map_device_batch(domid_t dom, struct gnttab_dev_map *m, unsigned int n);
+/* Unmaps entries that mapped, in one hypercall per 32; 0 or the first failure's errno. */
+int gnttab_unmap_batch(struct gnttab_dev_map *m, unsigned int n);
 /* Unmaps it (the TLB holds no stale entry afterwards) and frees the window page. */
 int gnttab_unmap(void *addr, grant_handle_t handle, int16_t *status);
 
