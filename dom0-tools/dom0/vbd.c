@@ -184,8 +184,8 @@ static void gunmap(void *ctx, struct blkback_gmap *maps, unsigned int n)
     for (unsigned int done = 0; done < n; done += BLKBACK_MAX_SEGS) {
         unsigned int part = n - done < BLKBACK_MAX_SEGS ? n - done : BLKBACK_MAX_SEGS;
         for (unsigned int i = 0; i < part; i++)
-            m[i] = (struct gnttab_dev_map){.addr = maps[done + i].va,
-                                           .handle = maps[done + i].handle};
+            m[i] =
+                (struct gnttab_dev_map){.addr = maps[done + i].va, .handle = maps[done + i].handle};
         gnttab_unmap_batch(m, part);
     }
 }

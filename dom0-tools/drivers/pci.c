@@ -100,7 +100,7 @@ static unsigned int size_bar(struct pci_dev *d, unsigned int i)
     uint32_t mask = pci_read32(d->bus, d->dev, d->fn, off);
     pci_write32(d->bus, d->dev, d->fn, off, orig);
     if (mask == 0 || mask == 0xffffffffu)
-        return 1; /* not implemented */
+        return 1; /* the device has no BAR in this slot */
     b->io = orig & BAR_IO;
     if (b->io) {
         b->base = orig & ~3u;

@@ -67,7 +67,7 @@ void pci_enable(struct pci_dev *d);
  * BAR, no such BAR, the window part for devices is full, or the hypervisor
  * refused). Mapping the same BAR again returns the same address.
  */
-#define PCI_MMIO_WINDOW_FIRST 256u  /* window pages: above the domain builder's 256 */
+#define PCI_MMIO_WINDOW_FIRST 256u /* window pages: above the domain builder's 256 */
 #define PCI_MMIO_WINDOW_PAGES 768u /* 3 MiB of BARs, up to consoled.h's rings at 1024 */
 volatile void *pci_map_bar(struct pci_dev *d, unsigned int i);
 

@@ -13,18 +13,6 @@
 #include <skiff/hypercall.h>
 #include <skiff/sched.h>
 
-/* Copies the op in, runs fn, copies it out if fn succeeded and wants that. */
-#define EVTCHN_OP(type, body, copy_back)                                       \
-    do {                                                                       \
-        type op;                                                               \
-        if (copy_from_guest(d, &op, arg, sizeof(op)))                          \
-            return -EFAULT;                                                    \
-        int rc_ = (body);                                                      \
-        if (rc_ == 0 && (copy_back) && copy_to_guest(d, arg, &op, sizeof(op))) \
-            return -EFAULT;                                                    \
-        return rc_;                                                            \
-    } while (0)
-
 /*
  * An OUT port must reach the guest: check the struct is writable before
  * allocating, so a bad pointer cannot leave an allocated port behind.
@@ -40,37 +28,37 @@ static long evtchn_op(struct domain *d, int cmd, gva_t arg)
     case EVTCHNOP_alloc_unbound:
         if (writable(d, arg, sizeof(struct evtchn_alloc_unbound)))
             return -EFAULT;
-        EVTCHN_OP(struct evtchn_alloc_unbound,
+        GUEST_STRUCT_OP(struct evtchn_alloc_unbound,
                   evtchn_alloc_unbound(d, op.dom, op.remote_dom, &op.port), true);
     case EVTCHNOP_bind_interdomain:
         if (writable(d, arg, sizeof(struct evtchn_bind_interdomain)))
             return -EFAULT;
-        EVTCHN_OP(struct evtchn_bind_interdomain,
+        GUEST_STRUCT_OP(struct evtchn_bind_interdomain,
                   evtchn_bind_interdomain(d, op.remote_dom, op.remote_port, &op.local_port), true);
     case EVTCHNOP_bind_virq:
         if (writable(d, arg, sizeof(struct evtchn_bind_virq)))
             return -EFAULT;
-        EVTCHN_OP(struct evtchn_bind_virq, evtchn_bind_virq(d, op.virq, op.vcpu, &op.port), true);
+        GUEST_STRUCT_OP(struct evtchn_bind_virq, evtchn_bind_virq(d, op.virq, op.vcpu, &op.port), true);
     case EVTCHNOP_bind_ipi:
         if (writable(d, arg, sizeof(struct evtchn_bind_ipi)))
             return -EFAULT;
-        EVTCHN_OP(struct evtchn_bind_ipi, evtchn_bind_ipi(d, op.vcpu, &op.port), true);
+        GUEST_STRUCT_OP(struct evtchn_bind_ipi, evtchn_bind_ipi(d, op.vcpu, &op.port), true);
     case EVTCHNOP_bind_pirq:
         if (!d->privileged)
             return -EPERM; /* before the argument is looked at (H7) */
         if (writable(d, arg, sizeof(struct evtchn_bind_pirq)))
             return -EFAULT;
-        EVTCHN_OP(struct evtchn_bind_pirq, evtchn_bind_pirq(d, op.pirq, op.flags, &op.port), true);
+        GUEST_STRUCT_OP(struct evtchn_bind_pirq, evtchn_bind_pirq(d, op.pirq, op.flags, &op.port), true);
     case EVTCHNOP_close:
-        EVTCHN_OP(struct evtchn_close, evtchn_close(d, op.port), false);
+        GUEST_STRUCT_OP(struct evtchn_close, evtchn_close(d, op.port), false);
     case EVTCHNOP_send:
-        EVTCHN_OP(struct evtchn_send, evtchn_send(d, op.port), false);
+        GUEST_STRUCT_OP(struct evtchn_send, evtchn_send(d, op.port), false);
     case EVTCHNOP_status:
-        EVTCHN_OP(struct evtchn_status, evtchn_status(d, &op), true);
+        GUEST_STRUCT_OP(struct evtchn_status, evtchn_status(d, &op), true);
     case EVTCHNOP_bind_vcpu:
-        EVTCHN_OP(struct evtchn_bind_vcpu, evtchn_bind_vcpu(d, op.port, op.vcpu), false);
+        GUEST_STRUCT_OP(struct evtchn_bind_vcpu, evtchn_bind_vcpu(d, op.port, op.vcpu), false);
     case EVTCHNOP_unmask:
-        EVTCHN_OP(struct evtchn_unmask, evtchn_unmask(d, op.port), false);
+        GUEST_STRUCT_OP(struct evtchn_unmask, evtchn_unmask(d, op.port), false);
     default:
         return -ENOSYS;
     }

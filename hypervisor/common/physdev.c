@@ -146,18 +146,6 @@ static int irq_status_query(struct domain *d, struct physdev_irq_status_query *q
     return 0;
 }
 
-/* Copies the op in, runs body, copies it back if asked and body succeeded. */
-#define PHYSDEV_OP(type, body, copy_back)                                      \
-    do {                                                                       \
-        type op;                                                               \
-        if (copy_from_guest(d, &op, arg, sizeof(op)))                          \
-            return -EFAULT;                                                    \
-        int rc_ = (body);                                                      \
-        if (rc_ == 0 && (copy_back) && copy_to_guest(d, arg, &op, sizeof(op))) \
-            return -EFAULT;                                                    \
-        return rc_;                                                            \
-    } while (0)
-
 long physdev_op(struct domain *d, int cmd, gva_t arg)
 {
     switch (cmd) {
@@ -166,15 +154,15 @@ long physdev_op(struct domain *d, int cmd, gva_t arg)
     case PHYSDEVOP_map_pirq:
         if (guest_range_check(d, arg, sizeof(struct physdev_map_pirq), P2M_R | P2M_W))
             return -EFAULT;
-        PHYSDEV_OP(struct physdev_map_pirq, map_pirq(d, &op), true);
+        GUEST_STRUCT_OP(struct physdev_map_pirq, map_pirq(d, &op), true);
     case PHYSDEVOP_unmap_pirq:
-        PHYSDEV_OP(struct physdev_unmap_pirq, unmap_pirq(d, &op), false);
+        GUEST_STRUCT_OP(struct physdev_unmap_pirq, unmap_pirq(d, &op), false);
     case PHYSDEVOP_setup_gsi:
-        PHYSDEV_OP(struct physdev_setup_gsi, setup_gsi(d, &op), false);
+        GUEST_STRUCT_OP(struct physdev_setup_gsi, setup_gsi(d, &op), false);
     case PHYSDEVOP_eoi:
-        PHYSDEV_OP(struct physdev_eoi, eoi(d, &op), false);
+        GUEST_STRUCT_OP(struct physdev_eoi, eoi(d, &op), false);
     case PHYSDEVOP_irq_status_query:
-        PHYSDEV_OP(struct physdev_irq_status_query, irq_status_query(d, &op), true);
+        GUEST_STRUCT_OP(struct physdev_irq_status_query, irq_status_query(d, &op), true);
     default:
         return -ENOSYS;
     }

@@ -25,4 +25,21 @@ int clear_guest(struct domain *d, gva_t dst, size_t len);
 /* Checks [va, va+len) has all of perms (P2M_*). 0 or -EFAULT. */
 int guest_range_check(const struct domain *d, gva_t va, size_t len, uint64_t perms);
 
+/*
+ * The body of a hypercall sub-op on one guest struct: copies the caller's
+ * `type` in from `arg` (domain `d`) once, evaluates body (which works on
+ * `op`), and copies op back when body succeeded and copy_back says so.
+ * Returns from the enclosing function.
+ */
+#define GUEST_STRUCT_OP(type, body, copy_back)                                 \
+    do {                                                                       \
+        type op;                                                               \
+        if (copy_from_guest(d, &op, arg, sizeof(op)))                          \
+            return -EFAULT;                                                    \
+        int rc_ = (body);                                                      \
+        if (rc_ == 0 && (copy_back) && copy_to_guest(d, arg, &op, sizeof(op))) \
+            return -EFAULT;                                                    \
+        return rc_;                                                            \
+    } while (0)
+
 #endif /* SKIFF_GUEST_ACCESS_H */
