@@ -223,10 +223,7 @@ int blkfront_dev_reconnect(struct blkfront_dev *d, uint64_t timeout_ns)
             break;
     }
     if (rc < 0)
-        goto err;
-    return 0;
-err:
-    xenbus_dev_fatal(d->node, rc, what);
+        xenbus_dev_fatal(d->node, rc, what);
     return rc;
 }
 

@@ -29,16 +29,18 @@ static long evtchn_op(struct domain *d, int cmd, gva_t arg)
         if (writable(d, arg, sizeof(struct evtchn_alloc_unbound)))
             return -EFAULT;
         GUEST_STRUCT_OP(struct evtchn_alloc_unbound,
-                  evtchn_alloc_unbound(d, op.dom, op.remote_dom, &op.port), true);
+                        evtchn_alloc_unbound(d, op.dom, op.remote_dom, &op.port), true);
     case EVTCHNOP_bind_interdomain:
         if (writable(d, arg, sizeof(struct evtchn_bind_interdomain)))
             return -EFAULT;
         GUEST_STRUCT_OP(struct evtchn_bind_interdomain,
-                  evtchn_bind_interdomain(d, op.remote_dom, op.remote_port, &op.local_port), true);
+                        evtchn_bind_interdomain(d, op.remote_dom, op.remote_port, &op.local_port),
+                        true);
     case EVTCHNOP_bind_virq:
         if (writable(d, arg, sizeof(struct evtchn_bind_virq)))
             return -EFAULT;
-        GUEST_STRUCT_OP(struct evtchn_bind_virq, evtchn_bind_virq(d, op.virq, op.vcpu, &op.port), true);
+        GUEST_STRUCT_OP(struct evtchn_bind_virq, evtchn_bind_virq(d, op.virq, op.vcpu, &op.port),
+                        true);
     case EVTCHNOP_bind_ipi:
         if (writable(d, arg, sizeof(struct evtchn_bind_ipi)))
             return -EFAULT;
@@ -48,7 +50,8 @@ static long evtchn_op(struct domain *d, int cmd, gva_t arg)
             return -EPERM; /* before the argument is looked at (H7) */
         if (writable(d, arg, sizeof(struct evtchn_bind_pirq)))
             return -EFAULT;
-        GUEST_STRUCT_OP(struct evtchn_bind_pirq, evtchn_bind_pirq(d, op.pirq, op.flags, &op.port), true);
+        GUEST_STRUCT_OP(struct evtchn_bind_pirq, evtchn_bind_pirq(d, op.pirq, op.flags, &op.port),
+                        true);
     case EVTCHNOP_close:
         GUEST_STRUCT_OP(struct evtchn_close, evtchn_close(d, op.port), false);
     case EVTCHNOP_send:
